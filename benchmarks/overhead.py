@@ -1,7 +1,8 @@
 """Cost of GiniKLCallback during training: step time and peak memory, with over without.
 
-timm resnet18, 100 classes, 32x32 RGB, batch 128, on the CPU. Step times: the two learners take turns, five steps
-each per turn, in one process, so that the machine's noise hits both alike; the first turn is warm-up. Peak memory:
+timm resnet18, 100 classes, 32x32 RGB, batch 128, on the CPU. Step times: the two learners (same initial weights, same
+batches) take turns, one training step each, inside one open fit each, in one process, so that the machine's noise hits
+both alike; the first 3 steps of each are warm-up (the callback's one-off shape check falls there). Peak memory:
 each setting in its own process, peak resident memory during 20 steps minus the resident memory before them.
 
     python benchmarks/overhead.py [--steps 30] [--threads 2]
@@ -16,14 +17,6 @@ from gini_loss.callback import GiniKLCallback
 
 N_CLASSES, BS = 100, 128
 
-class StepTimer(Callback):
-    "Wall time of each training step, from before_batch to after_batch."
-    order = -100
-    def __init__(self): self.times = []
-    def before_batch(self): self.start = time.perf_counter()
-    def after_batch(self):
-        if self.training: self.times.append(time.perf_counter() - self.start)
-
 def make_learner(with_terms:bool, n_batches:int):
     g = torch.Generator().manual_seed(0)
     x = torch.randn(n_batches * BS, 3, 32, 32, generator=g)
@@ -31,8 +24,9 @@ def make_learner(with_terms:bool, n_batches:int):
     ds = torch.utils.data.TensorDataset(x, y)
     one_batch = torch.utils.data.TensorDataset(x[:BS], y[:BS])
     dls = DataLoaders(DataLoader(ds, bs=BS, shuffle=True, drop_last=True), DataLoader(one_batch, bs=BS))
+    torch.manual_seed(0)
     model = timm.create_model('resnet18', num_classes=N_CLASSES)
-    cbs = [StepTimer()] + ([GiniKLCallback(n_classes=N_CLASSES)] if with_terms else [])
+    cbs = [GiniKLCallback(n_classes=N_CLASSES)] if with_terms else []
     learn = Learner(dls, model, loss_func=torch.nn.CrossEntropyLoss(), cbs=cbs)
     learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ == 'ProgressCallback'])
     return learn
@@ -57,14 +51,21 @@ def main():
     if a.memory_child:
         print(json.dumps(peak_memory(a.memory_child == 'gini', 20))); return
 
-    turn = 5
-    learners = {'ce': make_learner(False, turn), 'ce+gini+kl': make_learner(True, turn)}
-    for r in range(1 + -(-a.steps // turn)):
-        for learn in learners.values():
-            learn.fit(1, 1e-3)
-            if r == 0: learn.step_timer.times = []   # warm-up turn discarded
-    med = {k: statistics.median(l.step_timer.times) for k, l in learners.items()}
-    n = {k: len(l.step_timer.times) for k, l in learners.items()}
+    learners = {'ce': make_learner(False, 4), 'ce+gini+kl': make_learner(True, 4)}
+    batches = list(learners['ce'].dls.train)
+    for learn in learners.values():   # open a fit and its first epoch, as `Learner.fit` does, without running it
+        learn.create_opt(); learn.n_epoch, learn.epoch, learn.dl = 1, 0, learn.dls.train
+        learn.n_iter = len(batches)
+        for event in ('before_fit', 'before_epoch', 'before_train'): learn(event)
+    warmup, times = 3, {k: [] for k in learners}
+    for step in range(warmup + a.steps):
+        for k, learn in learners.items():
+            start = time.perf_counter()
+            learn.one_batch(step % len(batches), batches[step % len(batches)])
+            if step >= warmup: times[k].append(time.perf_counter() - start)
+    for learn in learners.values(): learn('after_fit')
+    med = {k: statistics.median(t) for k, t in times.items()}
+    n = {k: len(t) for k, t in times.items()}
     mem = {k: float(subprocess.run([sys.executable, __file__, '--memory-child', c, '--threads', str(a.threads)],
                                    capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
            for k, c in (('ce', 'ce'), ('ce+gini+kl', 'gini'))}
