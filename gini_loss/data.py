@@ -7,7 +7,7 @@ __all__ = ['FASHION_MNIST_DEBIAN', 'FASHION_MNIST_CLASSES', 'DATASETS', 'split_p
            'RandomResizedCropFlip', 'digits_images', 'read_idx', 'fashion_mnist_images', 'cifar100_images',
            'caltech101_files', 'get_dls']
 
-# %% ../nbs/03_data.ipynb #2b1d62b8
+# %% ../nbs/03_data.ipynb #c0004
 import gzip, os, pickle, shutil, tempfile, zlib
 from pathlib import Path
 import numpy as np
@@ -24,14 +24,14 @@ from fastai.losses import CrossEntropyLossFlat
 from fastcore.basics import ifnone
 from fasttransform import Transform
 
-# %% ../nbs/03_data.ipynb #31d32c2e
+# %% ../nbs/03_data.ipynb #c0006
 FASHION_MNIST_DEBIAN = Path('/usr/share/datasets/fashion-mnist')
 
 def _data_dir()->Path:
     "Default folder of downloaded data sets: `$GINI_LOSS_DATA`, else `~/.gini_loss/data`."
     return Path(os.environ.get('GINI_LOSS_DATA', '~/.gini_loss/data')).expanduser()
 
-# %% ../nbs/03_data.ipynb #a23123c6
+# %% ../nbs/03_data.ipynb #c0008
 def _download_into(dest:Path, # Folder the download must produce, e.g. `<path>/cifar-100-python`
                    fetch, # Called with a temporary folder, in which it must create `dest.name`
                    what:str, # Name of the data set, for the error message
@@ -51,7 +51,7 @@ def _download_into(dest:Path, # Folder the download must produce, e.g. `<path>/c
         shutil.rmtree(tmp, ignore_errors=True)
         if fresh and not dest.exists(): dest.parent.rmdir()
 
-# %% ../nbs/03_data.ipynb #5a7caa7d
+# %% ../nbs/03_data.ipynb #c0012
 def split_per_class(labels:Tensor, # Integer class labels `(N,)`
                     n_first:int|float, # Per class: this many items (int), or this fraction of them, rounded, at least 1 (float in (0, 1])
                     seed:int=0, # Seed of the random order within each class
@@ -73,7 +73,7 @@ def split_per_class(labels:Tensor, # Integer class labels `(N,)`
     first = rank < quota[labels]
     return first.nonzero()[:, 0], (~first).nonzero()[:, 0]
 
-# %% ../nbs/03_data.ipynb #13683c51
+# %% ../nbs/03_data.ipynb #c0016
 class InMemoryImages(torch.utils.data.Dataset):
     "A split held in memory: `uint8` images `(N,C,H,W)` and their integer labels `targets`."
     def __init__(self, images:Tensor, # `uint8` images `(N,C,H,W)`
@@ -102,7 +102,7 @@ class InMemoryImages(torch.utils.data.Dataset):
         "An item ready to show: the image and its class name."
         return o[0], Category(self.vocab[int(o[1])])
 
-# %% ../nbs/03_data.ipynb #3377e145
+# %% ../nbs/03_data.ipynb #c0020
 class _InMemoryDL(TfmdDL):
     "A `TfmdDL` over `InMemoryImages` that gathers each batch with one indexing operation."
     def create_batches(self, samps):
@@ -110,7 +110,7 @@ class _InMemoryDL(TfmdDL):
             if self.drop_last and len(idxs) < self.bs: return
             yield self.dataset[idxs]
 
-# %% ../nbs/03_data.ipynb #db67f3c5
+# %% ../nbs/03_data.ipynb #c0023
 class PadCropFlip(RandTransform):
     "Random crop of the zero-padded images and random horizontal flip, drawn per image, on the training set."
     split_idx, order = 0, 5
@@ -131,7 +131,7 @@ class PadCropFlip(RandTransform):
         padded = F.pad(x, (p, p, p, p))
         return padded[torch.arange(n, device=dev)[:, None, None], :, rows[:, :, None], (dx + cols)[:, None, :]].permute(0, 3, 1, 2)
 
-# %% ../nbs/03_data.ipynb #12d1d217
+# %% ../nbs/03_data.ipynb #c0029
 class RandomResizedCropFlip(RandTransform):
     "Per-image random resized crop and horizontal flip to `size` on the training set; centre crop of `size` on the validation set."
     split_idx, order = None, 30
@@ -161,14 +161,14 @@ class RandomResizedCropFlip(RandTransform):
         grid = F.affine_grid(theta, (n, c, self.size, self.size), align_corners=False)
         return F.grid_sample(x, grid, mode='bilinear', padding_mode='reflection', align_corners=False)
 
-# %% ../nbs/03_data.ipynb #dd2627b2
+# %% ../nbs/03_data.ipynb #c0033
 class _ResizeBatch(Transform):
     "Bilinear resize of a float batch to `size`×`size`."
     order = 20
     def __init__(self, size:int): super().__init__(); self.size = size
     def encodes(self, x:TensorImage): return F.interpolate(x, size=(self.size, self.size), mode='bilinear', align_corners=False, antialias=True)
 
-# %% ../nbs/03_data.ipynb #052ea452
+# %% ../nbs/03_data.ipynb #c0036
 def digits_images()->InMemoryImages: # All 1797 digits, `uint8` `(1797,1,8,8)`, vocab `'0'`…`'9'`
     "scikit-learn's 8×8 digits as an `InMemoryImages`."
     from sklearn.datasets import load_digits
@@ -176,7 +176,7 @@ def digits_images()->InMemoryImages: # All 1797 digits, `uint8` `(1797,1,8,8)`, 
     images = torch.from_numpy(np.round(d.images * (255 / 16)).astype(np.uint8))[:, None]
     return InMemoryImages(images, torch.from_numpy(d.target), [str(c) for c in d.target_names])
 
-# %% ../nbs/03_data.ipynb #c9416685
+# %% ../nbs/03_data.ipynb #c0039
 def read_idx(fname, # An IDX file of unsigned bytes, gzipped (`.gz`) or not
             )->np.ndarray: # Its content, `uint8`, shaped as the header says
     "Read an IDX file of unsigned bytes (the MNIST format), checking its magic number and size."
@@ -196,7 +196,7 @@ def read_idx(fname, # An IDX file of unsigned bytes, gzipped (`.gz`) or not
         raise ValueError(f"{fname} holds {len(raw) - 4 - 4*ndim} bytes of data but its header announces shape {shape} ({size} bytes): the file is truncated or corrupt")
     return np.frombuffer(raw, np.uint8, size, 4 + 4*ndim).reshape(shape).copy()
 
-# %% ../nbs/03_data.ipynb #93360ef0
+# %% ../nbs/03_data.ipynb #c0045
 FASHION_MNIST_CLASSES = ('T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot')
 _FASHION_STEMS = {'train': ('train-images-idx3-ubyte', 'train-labels-idx1-ubyte'), 'test': ('t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte')}
 
@@ -216,7 +216,7 @@ def _fashion_split(files:dict, split:str)->InMemoryImages:
     if labels.max() >= 10: raise ValueError(f"{lbl_file} holds label {labels.max()}; Fashion-MNIST has 10 classes")
     return InMemoryImages(torch.from_numpy(images)[:, None], torch.from_numpy(labels), FASHION_MNIST_CLASSES)
 
-# %% ../nbs/03_data.ipynb #4885393f
+# %% ../nbs/03_data.ipynb #c0046
 def fashion_mnist_images(path=None, # Folder holding the four IDX files; default: the Debian package's folder, then `~/.gini_loss/data`
                          download:bool=True, # Download through torchvision into `path` when not found
                         )->tuple: # The training and test sets as `InMemoryImages`
@@ -234,7 +234,7 @@ def fashion_mnist_images(path=None, # Folder holding the four IDX files; default
                                 f"pass path= a folder holding the four files, or download=True with internet access")
     return _fashion_split(files, 'train'), _fashion_split(files, 'test')
 
-# %% ../nbs/03_data.ipynb #984796db
+# %% ../nbs/03_data.ipynb #c0054
 def _unpickle(fname:Path)->dict:
     "A CIFAR pickle as a dict with `str` keys."
     if not fname.is_file(): raise FileNotFoundError(f"CIFAR-100 file {fname} is missing; delete {fname.parent} and download again (download=True)")
@@ -258,7 +258,7 @@ def _cifar_split(folder:Path, split:str, vocab:list)->InMemoryImages:
     try: return InMemoryImages(torch.from_numpy(data.reshape(-1, 3, 32, 32).copy()), torch.from_numpy(labels.astype(np.int64)), vocab)
     except ValueError as e: raise ValueError(f"{fname}: {e}") from None
 
-# %% ../nbs/03_data.ipynb #c9929f96
+# %% ../nbs/03_data.ipynb #c0055
 def cifar100_images(path=None, # Folder holding `cifar-100-python` (or that folder itself); default `~/.gini_loss/data`
                     download:bool=True, # Download through torchvision into `path` when not found
                    )->tuple: # The training and test sets as `InMemoryImages`
@@ -275,7 +275,7 @@ def cifar100_images(path=None, # Folder holding `cifar-100-python` (or that fold
     vocab = [n.decode() if isinstance(n, bytes) else n for n in _cifar_entry(meta, 'fine_label_names', folder/'meta')]
     return _cifar_split(folder, 'train', vocab), _cifar_split(folder, 'test', vocab)
 
-# %% ../nbs/03_data.ipynb #1668585d
+# %% ../nbs/03_data.ipynb #c0063
 _CALTECH_CLUTTER = 'BACKGROUND_Google'
 
 def _image_files(folder:Path)->list: return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in image_extensions)
@@ -301,14 +301,14 @@ def caltech101_files(path=None, # Folder holding `caltech101/101_ObjectCategorie
     labels = torch.cat([torch.full((len(f),), i) for i, f in enumerate(files)])
     return [f for fs in files for f in fs], labels, classes
 
-# %% ../nbs/03_data.ipynb #7b9834dc
+# %% ../nbs/03_data.ipynb #c0073
 _STATS = {'digits': ([0.3053], [0.3759]),
           'fashion_mnist': ([0.2860], [0.3530]),
           'cifar100': ([0.5071, 0.4865, 0.4409], [0.2673, 0.2564, 0.2762]),
           'caltech101': imagenet_stats}
 DATASETS = tuple(_STATS)
 
-# %% ../nbs/03_data.ipynb #30679114
+# %% ../nbs/03_data.ipynb #c0076
 def _in_memory_sets(name, path, download, seed, valid_pct):
     "The training and validation `InMemoryImages` of a data set held in memory."
     if name == 'digits': (train, test), valid_pct = (digits_images(), None), ifnone(valid_pct, .2)
@@ -331,7 +331,7 @@ def _caltech_sets(path, download, seed, n_train, subset, augment):
     for ds, idx in zip(sets, idxs): ds.targets, ds.vocab = labels[idx], CategoryMap(classes, sort=False)
     return sets
 
-# %% ../nbs/03_data.ipynb #e55de765
+# %% ../nbs/03_data.ipynb #c0077
 def get_dls(name:str, # One of `DATASETS`: 'digits', 'fashion_mnist', 'cifar100', 'caltech101'
             path=None, # Folder holding the data set; default `~/.gini_loss/data` (`$GINI_LOSS_DATA`), and for Fashion-MNIST first the Debian package's folder
             bs:int=128, # Batch size
