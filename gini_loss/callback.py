@@ -5,16 +5,17 @@
 # %% auto #0
 __all__ = ['feature_layer', 'FeatureLossCallback', 'GiniKLCallback']
 
-# %% ../nbs/01_callback.ipynb #cb86118e
+# %% ../nbs/01_callback.ipynb #c0004
 import difflib, warnings
 import torch
 from torch import nn, Tensor
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixHandler
 from fastai.learner import Metric
-from .core import class_sums, feature_shares, gini_term, kl_term, class_prior
+import torch.distributed as dist
+from .core import class_sums, feature_shares, gini_term, kl_term, class_prior, sync_sums, ClassStatsMemory, _sync_enabled, _collective_device
 
-# %% ../nbs/01_callback.ipynb #8ce45121
+# %% ../nbs/01_callback.ipynb #c0006
 def _last_linear(module:nn.Module):
     "The last `nn.Linear` among `module` and its children, or `None`."
     linears = [m for m in module.modules() if isinstance(m, nn.Linear)]
@@ -32,7 +33,7 @@ def feature_layer(model:nn.Module, # A classification model
     if clf is None: raise ValueError(f"could not find the final classifier (an nn.Linear) of {type(model).__name__}; pass `layers=` to GiniKLCallback")
     return clf
 
-# %% ../nbs/01_callback.ipynb #3199f45e
+# %% ../nbs/01_callback.ipynb #c0009
 def _resolve_layer(model:nn.Module, layer)->nn.Module:
     "`layer` as a submodule of `model`: a module, or a dotted name from `model.named_modules()`."
     if isinstance(layer, nn.Module):
@@ -45,7 +46,7 @@ def _resolve_layer(model:nn.Module, layer)->nn.Module:
         raise ValueError(f"no layer named {layer!r} in the model" + (f"; closest names: {', '.join(close)}" if close else ""))
     return modules[layer]
 
-# %% ../nbs/01_callback.ipynb #8efb7c6d
+# %% ../nbs/01_callback.ipynb #c0012
 class _TermMetric(Metric):
     "A running mean that `GiniKLCallback` feeds, shown as a column of the `Recorder`."
     def __init__(self, name:str): self._name, self.total, self.count = name, 0., 0
@@ -56,7 +57,7 @@ class _TermMetric(Metric):
     @property
     def name(self): return self._name
 
-# %% ../nbs/01_callback.ipynb #ec13c181
+# %% ../nbs/01_callback.ipynb #c0014
 class FeatureLossCallback(Callback):
     "Hook high-level features during fit and add weighted terms computed on them to the training loss."
     order = 5 # before GradientAccumulation (6) rescales the loss and MixedPrecision (10) leaves autocast
@@ -65,9 +66,10 @@ class FeatureLossCallback(Callback):
         layers=None, # Layers to hook: `None` for the input of the final classifier, or a module, a dotted name, or a list of them (their outputs)
         layer_weights=None, # Weight of each hooked layer in the average over layers (default: all 1)
         n_classes:int=None, # Number of classes (default: `dls.c`)
+        sync=None, # Under data-parallel training, sum statistics and recorded columns over processes: `None` whenever `torch.distributed` runs with more than one process
     ):
-        self.layers, self.layer_weights, self.n_classes = layers, layer_weights, n_classes
-        self._handles, self._feats = [], {}
+        self.layers, self.layer_weights, self.n_classes, self.sync = layers, layer_weights, n_classes, sync
+        self._handles, self._feats, self.layer_index = [], {}, 0
         self._metrics = {f'{phase}_{t}': _TermMetric(f'{phase}_{t}') for phase in ('train', 'valid') for t in ('ce',) + self.term_names}
 
     @property
@@ -75,7 +77,7 @@ class FeatureLossCallback(Callback):
     def setup(self): "Prepare for a fit, once `self.n_classes_` is known (called in `before_fit`)."
     def layer_terms(self, feats:Tensor, targ:Tensor)->tuple: raise NotImplementedError # The terms of one layer's features
 
-# %% ../nbs/01_callback.ipynb #b9b6c565
+# %% ../nbs/01_callback.ipynb #c0016
 from fastcore.basics import patch
 
 @patch
@@ -98,7 +100,7 @@ def before_fit(self:FeatureLossCallback):
     self._saved_metrics = self.learn.metrics
     self.learn.metrics = self.learn.metrics + list(self._metrics.values())
 
-# %% ../nbs/01_callback.ipynb #baa98e07
+# %% ../nbs/01_callback.ipynb #c0018
 @patch
 def _capture(self:FeatureLossCallback, i:int, take_input:bool):
     def hook(module, inp, out): self._feats[i] = inp[0] if take_input else out
@@ -113,7 +115,7 @@ def after_fit(self:FeatureLossCallback):
 
 FeatureLossCallback.after_cancel_fit = FeatureLossCallback.after_fit
 
-# %% ../nbs/01_callback.ipynb #de2e1726
+# %% ../nbs/01_callback.ipynb #c0020
 @patch
 def _check_shapes(self:FeatureLossCallback):
     modes = [(m, m.training) for m in self.model.modules()]
@@ -138,7 +140,7 @@ def before_batch(self:FeatureLossCallback):
     if not self._checked: self._check_shapes()
     self._feats = {}
 
-# %% ../nbs/01_callback.ipynb #aaa9fc57
+# %% ../nbs/01_callback.ipynb #c0022
 @patch
 def _class_weights(self:FeatureLossCallback)->Tensor:
     "Labels of the batch: integer classes, or soft rows when MixUp/CutMix mixed the inputs."
@@ -156,6 +158,7 @@ def terms(self:FeatureLossCallback)->list:
     "Each term of the current batch, averaged over the hooked layers with their weights."
     targ, totals = self._class_weights(), [0.] * len(self.term_names)
     for i, w in enumerate(self._layer_weights):
+        self.layer_index = i
         for k, t in enumerate(self.layer_terms(self._feats[i], targ)): totals[k] = totals[k] + w * t
     return totals
 
@@ -182,7 +185,23 @@ def before_validate(self:FeatureLossCallback):
 @patch
 def after_batch(self:FeatureLossCallback): self._feats = {}
 
-# %% ../nbs/01_callback.ipynb #53bb4fbb
+# %% ../nbs/01_callback.ipynb #c0024
+@patch
+def _reduce_metrics(self:FeatureLossCallback, prefix:str):
+    "Add up the running sums of the recorded columns starting with `prefix` over the processes."
+    if not hasattr(self, '_saved_metrics') or not _sync_enabled(self.sync): return
+    ms = [m for m in self._metrics.values() if m.name.startswith(prefix)]
+    t = torch.tensor([[float(m.total), float(m.count)] for m in ms], dtype=torch.float64, device=_collective_device())
+    dist.all_reduce(t)
+    for m, (total, count) in zip(ms, t.tolist()): m.total, m.count = total, int(count)
+
+@patch
+def after_train(self:FeatureLossCallback): self._reduce_metrics('train_')
+
+@patch
+def after_validate(self:FeatureLossCallback): self._reduce_metrics('valid_')
+
+# %% ../nbs/01_callback.ipynb #c0026
 def _dataset_labels(ds):
     "The integer labels of a dataset, read without loading its inputs, or `None`."
     for attr in ('targets', 'labels', 'y'):
@@ -205,7 +224,7 @@ def _dataset_prior(dls, n_classes:int):
         return 'uniform'
     return torch.bincount(labels, minlength=n_classes).float()
 
-# %% ../nbs/01_callback.ipynb #ab243d04
+# %% ../nbs/01_callback.ipynb #c0027
 class GiniKLCallback(FeatureLossCallback):
     "Add the Gini and KL terms on hooked high-level features to the training loss."
     term_names = ('gini', 'kl')
@@ -216,11 +235,15 @@ class GiniKLCallback(FeatureLossCallback):
         prior='dataset', # KL prior: 'dataset' (training label frequencies), 'uniform', 'batch', or a length-C tensor
         layer_weights=None, # Weight of each hooked layer in the average over layers (default: all 1)
         n_classes:int=None, # Number of classes (default: `dls.c`)
+        sync=None, # Sum the statistics over processes: `None` whenever `torch.distributed` runs with more than one process
+        memory:float=None, # Decay of the memory of past batches' statistics (e.g. 0.9); `None` for the current batch only
     ):
         for n, v in (('gini_weight', gini_weight), ('kl_weight', kl_weight)):
             if not v >= 0: raise ValueError(f"{n} must be non-negative, got {v}")
-        super().__init__(layers, layer_weights, n_classes)
-        self.gini_weight, self.kl_weight, self.prior = gini_weight, kl_weight, prior
+        if memory is not None: ClassStatsMemory(memory) # refuses a bad decay now
+        super().__init__(layers, layer_weights, n_classes, sync)
+        self.gini_weight, self.kl_weight, self.prior, self.memory = gini_weight, kl_weight, prior, memory
+        self.memories, self._resume_memory = [], False
 
     @property
     def term_weights(self): return self.gini_weight, self.kl_weight
@@ -229,8 +252,60 @@ class GiniKLCallback(FeatureLossCallback):
         prior = _dataset_prior(self.dls, self.n_classes_) if isinstance(self.prior, str) and self.prior == 'dataset' else self.prior
         class_prior(prior, torch.ones(self.n_classes_)) # refuses a bad prior now, not at the first batch
         self.prior_ = prior
+        n_layers = len(self._layer_weights)
+        if not (self._resume_memory and len(self.memories) == n_layers):
+            self.memories = [ClassStatsMemory(self.memory) for _ in range(n_layers)] if self.memory else []
+        self._resume_memory = False
 
     def layer_terms(self, feats, targ):
-        sums, totals = class_sums(feats, targ, self.n_classes_)
+        sums, totals = sync_sums(*class_sums(feats, targ, self.n_classes_), self.sync)
+        if self.training and self.memories: sums, totals = self.memories[self.layer_index](sums, totals)
         shares, live = feature_shares(sums, totals)
         return gini_term(shares, live), kl_term(shares, live, class_prior(self.prior_, totals))
+
+# %% ../nbs/01_callback.ipynb #c0031
+from pathlib import Path
+from fastcore.meta import delegates
+from fastcore.xtras import join_path_file
+from fastai.learner import Learner, save_model, load_model
+from fastai.torch_core import rank_distrib, distrib_barrier
+
+def _memory_file(file:Path)->Path: return file.with_name(file.name + '.gini_memory')
+
+def _memory_callbacks(learn)->list: return [cb for cb in learn.cbs if isinstance(cb, GiniKLCallback) and cb.memory]
+
+def _restored_memory(decay:float, state:dict)->ClassStatsMemory:
+    memory = ClassStatsMemory(decay)
+    memory.load_state_dict(state)
+    return memory
+
+@patch
+@delegates(save_model)
+def save(self:Learner, file, **kwargs):
+    "Save model and optimizer state (if `with_opt`) to `self.path/self.model_dir/file`, and the memories of `GiniKLCallback`s beside them"
+    file = join_path_file(file, self.path/self.model_dir, ext='.pth')
+    save_model(file, self.model, getattr(self, 'opt', None), **kwargs)
+    if isinstance(file, Path) and not rank_distrib():
+        cbs = _memory_callbacks(self)
+        if any(cb.memories for cb in cbs): torch.save([[m.state_dict() for m in cb.memories] for cb in cbs], _memory_file(file))
+        elif _memory_file(file).exists(): _memory_file(file).unlink()
+    return file
+
+@patch
+@delegates(load_model)
+def load(self:Learner, file, device=None, **kwargs):
+    "Load model and optimizer state (if `with_opt`) from `self.path/self.model_dir/file` using `device`, and the memories of `GiniKLCallback`s saved beside them"
+    if device is None and hasattr(self.dls, 'device'): device = self.dls.device
+    if self.opt is None: self.create_opt()
+    file = join_path_file(file, self.path/self.model_dir, ext='.pth')
+    distrib_barrier()
+    load_model(file, self.model, self.opt, device=device, **kwargs)
+    cbs = _memory_callbacks(self)
+    states = torch.load(_memory_file(file), map_location='cpu', weights_only=True) if cbs and isinstance(file, Path) and _memory_file(file).exists() else None
+    if states is not None and len(states) != len(cbs):
+        warnings.warn(f"{_memory_file(file)} holds the memories of {len(states)} GiniKLCallbacks, the learner has {len(cbs)}: not restored")
+        states = None
+    for i, cb in enumerate(cbs):
+        cb.memories = [] if states is None else [_restored_memory(cb.memory, state) for state in states[i]]
+        cb._resume_memory = bool(cb.memories)
+    return self
