@@ -137,7 +137,7 @@ Label smoothing ε = 0.1; center loss λ = {a.center_weight}, α = 0.5 (Wen et a
 
 Chosen: gini_weight = {best[0]}, kl_weight = {best[1]}.
 
-## 2. Test comparison (official test set)
+## 2. Test comparison (the official test set{'' if a.subset >= 1 else f', {a.subset:.0%} of each class'})
 
 {a.epochs} epochs; seeds {', '.join(map(str, seeds))}; gini_weight = {best[0]}, kl_weight = {best[1]}. Took {test_time/60:.1f} min. Runs in `test/` (`runs.csv` lists them).
 
