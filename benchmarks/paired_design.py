@@ -1,0 +1,92 @@
+"""What benchmarks/fashion_mnist.py and benchmarks/regimes.py share: the machine, a speed measurement, running
+`run_experiment` calls (resumable: one file per run), reading the runs back, significance in words, a Δ figure.
+"""
+import json, os, platform, time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from multiprocessing import get_context
+from pathlib import Path
+
+
+def machine(device=None)->str:
+    "The machine in words: CPU model, cores, load average now."
+    cpu = next((l.split(':', 1)[1].strip() for l in Path('/proc/cpuinfo').read_text().splitlines()
+                if l.startswith('model name')), platform.processor() or 'unknown CPU') if Path('/proc/cpuinfo').exists() else platform.processor()
+    load = ', '.join(f'{x:.1f}' for x in os.getloadavg())
+    dev = f'; device {device}' if device and device != 'cpu' else ''
+    return f"{os.cpu_count()} CPU cores ({cpu}), shared with other jobs; load average {load}{dev}"
+
+
+def measure_step(arch:str, bs:int, side:int=28, in_chans:int=1, n_classes:int=10, device='cpu', steps:int=8)->float:
+    "Seconds of one training step (forward, backward, Adam) of `arch` on random batches, measured now."
+    import torch
+    from gini_loss.models import create_model
+    model = create_model(arch, n_classes, in_chans=in_chans, img_size=side).to(device)
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    x, y = torch.randn(bs, in_chans, side, side, device=device), torch.randint(0, n_classes, (bs,), device=device)
+    for i in range(steps + 2):
+        if i == 2: start = time.perf_counter()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        opt.zero_grad(); loss.backward(); opt.step()
+    if device != 'cpu': torch.cuda.synchronize()
+    return (time.perf_counter() - start) / steps
+
+
+def _call(kwargs:dict, threads):
+    import torch
+    if threads: torch.set_num_threads(threads)
+    from gini_loss.experiments import run_experiment
+    return run_experiment(**kwargs)
+
+
+def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=print)->bool:
+    "Run `run_experiment(**kw)` for each `kw` (finished runs are skipped); stop starting calls after `deadline`. All done?"
+    if jobs <= 1:
+        for i, kw in enumerate(calls):
+            if deadline is not None and time.time() > deadline:
+                log(f"budget reached: {len(calls) - i} calls not started; run the same command again to go on")
+                return False
+            _call({**kw, 'progress': False}, threads)
+        return True
+    with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) as ex:
+        for f in [ex.submit(_call, {**kw, 'progress': False}, threads) for kw in calls]: f.result()
+    return True
+
+
+def finished(folder:Path)->list:
+    "The run records in `folder` (files that are not runs are left out, as results.md does)."
+    import warnings
+    from gini_loss.experiments import _finished_runs
+    folder = Path(folder)
+    if not folder.is_dir(): return []
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return _finished_runs(folder)
+
+
+def verdict(row, key='delta')->str:
+    "Whether a row's paired interval (and its McNemar test) excludes 'no difference', in words."
+    import math
+    lo, hi = row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan)
+    if math.isnan(lo): return 'too few seeds'
+    ci = 'better than CE' if lo > 0 else 'worse than CE' if hi < 0 else 'not significant'
+    p = row.get('mcnemar_p', math.nan)
+    if key == 'delta' and not math.isnan(p): ci += f"; McNemar {'p < 0.05' if p < .05 else 'n.s.'}"
+    return ci
+
+
+def delta_figure(rows:list, fname:Path, title:str, ylabel:str='Δ accuracy vs CE (pp), 95% CI'):
+    "Points with error bars: `rows` of (label, mean, lo, hi) in fractions, shown in percentage points."
+    import matplotlib; matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(max(5, .55 * len(rows) + 2), 3.6))
+    for i, (label, m, lo, hi) in enumerate(rows):
+        ax.errorbar(i, 100 * m, yerr=[[100 * (m - lo)], [100 * (hi - m)]] if lo == lo else None, fmt='o', capsize=4,
+                    color='tab:green' if lo > 0 else 'tab:red' if hi < 0 else 'tab:blue')
+    ax.axhline(0, color='grey', lw=.8)
+    ax.set_xticks(range(len(rows)), [r[0] for r in rows], rotation=35, ha='right', fontsize=8)
+    ax.set_ylabel(ylabel, fontsize=8); ax.set_title(title, fontsize=9)
+    fig.tight_layout(); fig.savefig(fname, dpi=110); plt.close(fig)
+
+
+def now()->str: return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
