@@ -1,19 +1,17 @@
 """The documentation site, checked in a real browser.
 
-Uses `_docs/` as `gini_loss_docs` just built it, or builds it with `gini_loss.docsite.build_site` when a notebook or module is newer,
-serves it on 127.0.0.1, opens every page in headless Chromium (Debian's /usr/bin/chromium and /usr/bin/chromedriver) and checks:
-no console errors, every internal link and anchor resolves, every image loads, formulas are typeset by the local MathJax,
-every public symbol of the package has its API entry, every page has one title and the full sidebar.
+Uses `_docs/` as `python tools/docsite.py` just built it, or builds it (the `docs_site` fixture of `conftest.py`) when a notebook,
+a module or the builder is newer, serves it on 127.0.0.1, opens every page in headless Chromium (Debian's /usr/bin/chromium and
+/usr/bin/chromedriver) and checks: no console errors, every internal link and anchor resolves, every image loads, formulas are
+typeset by the local MathJax, every public symbol of the package has its API entry, every page has one title and the full sidebar.
 Screenshots of the home page and the core page are saved in `_docs/_test_artifacts/`."""
 import functools, http.server, re, threading, urllib.error, urllib.parse, urllib.request
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
-from fastcore.xtras import working_directory
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT/'_docs'
+from conftest import DOCS
+
 ARTIFACTS = DOCS/'_test_artifacts'
 SCREENSHOTS = {'index.html': 'home.png', 'core.html': 'core.png'}
 
@@ -70,22 +68,11 @@ def _math_in_source(page_html):
     return bool(re.search(r'\$\$[^$]+\$\$|\$[^$\s][^$]*\$', text))
 
 
-def _site_is_fresh():
-    "Whether `_docs/` was built after the last change to the notebooks and the package (as `gini_loss_docs` just did)."
-    index = DOCS/'index.html'
-    if not index.exists(): return False
-    sources = [f for d in ('nbs', 'gini_loss') for f in (ROOT/d).rglob('*') if f.is_file() and '__pycache__' not in f.parts]
-    return index.stat().st_mtime > max(f.stat().st_mtime for f in sources)
-
-
 @pytest.fixture(scope='module')
-def site():
-    "The site (rebuilt unless fresh), served on a free local port: (base url, its pages)."
-    if not _site_is_fresh():
-        from gini_loss.docsite import build_site
-        with working_directory(ROOT): build_site()
-    pages = sorted(f.relative_to(DOCS).as_posix() for f in DOCS.rglob('*.html') if f.relative_to(DOCS).parts[0] != 'site_libs')
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(_Quiet, directory=str(DOCS)))
+def site(docs_site):
+    "The built site, served on a free local port: (base url, its pages)."
+    docs, pages = docs_site
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), functools.partial(_Quiet, directory=str(docs)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f'http://127.0.0.1:{server.server_port}/', pages
     server.shutdown()
