@@ -56,12 +56,12 @@ def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=pri
 def finished(folder:Path)->list:
     "The run records in `folder` (files that are not runs are left out, as results.md does)."
     import warnings
-    from gini_loss.experiments import _finished_runs
+    from gini_loss.experiments import finished_runs
     folder = Path(folder)
     if not folder.is_dir(): return []
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
-        return _finished_runs(folder)
+        return finished_runs(folder)
 
 
 def verdict(row, key='delta')->str:
@@ -70,8 +70,12 @@ def verdict(row, key='delta')->str:
     lo, hi = row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan)
     if math.isnan(lo): return 'too few seeds'
     ci = 'better than CE' if lo > 0 else 'worse than CE' if hi < 0 else 'not significant'
+    ci = 'seed interval: ' + ci
     p = row.get('mcnemar_p', math.nan)
-    if key == 'delta' and not math.isnan(p): ci += f"; McNemar {'p < 0.05' if p < .05 else 'n.s.'}"
+    if not math.isnan(p):
+        side = 'variant' if row.get('only_variant', 0) > row.get('only_ce', 0) else 'CE'
+        ci += (f"; pooled McNemar: p = {p:.2g}, more images right with {side}" if p < .05 else
+               f"; pooled McNemar: not significant (p = {p:.2g})")
     return ci
 
 

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['VARIANTS', 'DEFAULT_VARIANTS', 'RECIPES', 'CenterLossCallback', 'run_predictions', 'mcnemar_test', 'summarize',
-           'results_markdown', 'run_experiment', 'gini_loss_train']
+           'results_markdown', 'finished_runs', 'run_experiment', 'gini_loss_train']
 
 # %% ../nbs/05_experiments.ipynb #c0004
 import base64, hashlib, json, math, os, re, secrets, time, warnings, zlib
@@ -64,9 +64,12 @@ class CenterLossCallback(FeatureLossCallback):
         self.center_weight, self.alpha, self.centers = center_weight, alpha, None
 
     @property
-    def term_weights(self): return (self.center_weight,)
+    def term_weights(self):
+        "The weight of the center loss, as the one-element tuple of `FeatureLossCallback`'s terms."
+        return (self.center_weight,)
 
     def layer_terms(self, feats, targ):
+        "The center loss of the hooked features `feats` with labels `targ`; in training, the centers then move."
         x = _flat_features(feats)
         w = class_weights(targ, self.n_classes_, len(x)).to(x.device)
         if self.centers is None or self.centers.shape != (self.n_classes_, x.shape[1]):
@@ -358,6 +361,10 @@ def _without_validation(dls:DataLoaders)->DataLoaders:
     new.c, new.vocab = dls.c, dls.vocab
     return new
 
+def _eval_loader(dl, bs:int=256):
+    "`dl` with batches of at least `bs` items: evaluation after training needs no small batches, and is faster without."
+    return dl.new(bs=max(dl.bs, bs)) if hasattr(dl, 'new') and getattr(dl, 'bs', bs) < bs else dl
+
 def _test_features(learn:Learner, dls:DataLoaders, test_dl)->dict:
     "`gini_loss.diagnostics.diagnose` of `learn`'s model on `test_dl`, with `dls`'s training set as reference."
     from types import SimpleNamespace
@@ -422,14 +429,14 @@ def _train_run(config:dict, seed:int, path=None, device=None, progress:bool=True
     elif each:
         final = {'accuracy': history[-1]['accuracy'], 'valid_loss': history[-1]['valid_loss']}
         if 'top_k_accuracy' in history[-1]: final['top5'] = history[-1]['top_k_accuracy']
-    else: final = _evaluate(learn, test_dl, progress)
+    else: final = _evaluate(learn, _eval_loader(test_dl), progress)
     preds, targs = kept.result()
     final['balanced_accuracy'] = _balanced_accuracy(preds, targs)
     record = dict(config=config, seed=seed, final=final, history=history, wall_time_s=wall, steps=steps,
                   fingerprint=fingerprint, finished=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                   device=str(dls.device), torch=torch.__version__, version=__version__, n_train=len(dls.train_ds),
                   n_eval=len(test_dl.dataset), eval_every_epoch=each, predictions=dict(n=len(targs), top1=_pack(preds), labels=_pack(targs)))
-    if features: record['features'] = _test_features(learn, dls, test_dl)
+    if features: record['features'] = _test_features(learn, dls, _eval_loader(test_dl))
     if paper: record['n_holdout'] = len(dls.valid_ds)
     if config.get('imbalance') is not None or config.get('images_per_class') is not None:
         record['train_counts'] = torch.bincount(dls.train_ds.targets, minlength=dls.c).tolist()
@@ -686,7 +693,8 @@ def _load_run(path:Path, config:dict=None, seed:int=None):
     if problem is None: return rec
     warnings.warn(f"{path} cannot be read as a run ({problem}); training that run again")
 
-def _finished_runs(folder:Path)->list:
+def finished_runs(folder:Path, # A folder of run files, e.g. `run_experiment`'s `out`
+                 )->list: # The records of its finished runs
     "Every finished run in `folder`; a JSON file that is not one is reported and left out."
     runs = []
     for f in sorted(folder.glob('*.json')):
@@ -759,7 +767,7 @@ def _results_page(out:Path, current:list, note:str=None)->str:
     "`results.md`: every finished run in `out`, one table per configuration, this call's first."
     name = lambda r: _run_name(r['config'], r['seed'])
     groups, mine = {_setting_key(current[0]['config']): list(current)}, set(map(name, current))
-    for r in sorted(_finished_runs(out), key=lambda r: str(r.get('finished', ''))):
+    for r in sorted(finished_runs(out), key=lambda r: str(r.get('finished', ''))):
         if name(r) not in mine: groups.setdefault(_setting_key(r['config']), []).append(r)
     n_runs = sum(map(len, groups.values()))
     lines = [f"# Runs in {out.name}", '',
