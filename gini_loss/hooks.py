@@ -110,9 +110,9 @@ class Features:
         i %= len(self)
         if i not in self._store:
             raise RuntimeError(f"hooked layer {i} ({type(self.modules[i]).__name__}) did not run in the last forward "
-                               "pass (or no forward pass ran since the hooks were attached). Compiled code skips hooks "
-                               "attached after it was compiled: attach them before the compiled model first runs, or set "
-                               "torch._dynamo.config.skip_nnmodule_hook_guards = False before compiling.")
+                               "pass (or no forward pass ran since the hooks were attached). Compiled code skips "
+                               "hooks attached after it was compiled: attach them before the compiled model first "
+                               "runs, or set torch._dynamo.config.skip_nnmodule_hook_guards = False before compiling.")
         return self._store[i]
 
     def _start(self, module, args): self._store = {}
