@@ -109,7 +109,9 @@ def _no_autocast(feats):
     return torch.autocast(feats.device.type if isinstance(feats, Tensor) else 'cpu', enabled=False)
 
 def _check_finite(sums:Tensor):
-    if not torch.isfinite(sums).all(): raise ValueError("features contain NaN or Inf (or values too large for float32)")
+    "Refuse NaN or Inf in the statistics: checked on each feature's total over the classes (one pass, not three)."
+    if not torch.isfinite(sums.sum(1)).all():
+        raise ValueError("features contain NaN or Inf (or values too large for float32)")
 
 def class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or any layout with `feature_dim`
                targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)`
@@ -137,7 +139,7 @@ def present_class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N
         labels, rows = _labels_or_rows(targ, n_classes, m.shape[0])
         if rows is None:
             classes, index = torch.unique(labels.to(m.device), return_inverse=True)
-            sums = m.new_zeros(len(classes), m.shape[1]).index_add(0, index, m).T
+            sums = m.new_zeros(len(classes), m.shape[1]).index_add_(0, index, m).T
             totals = torch.bincount(index, minlength=len(classes)).to(m.dtype)
         else:
             rows = rows.to(device=m.device, dtype=m.dtype)
@@ -235,7 +237,7 @@ def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
     a = t * inv_d                                                                # weights min(1, t/f)
     A = a.sum()
     inv_t = 1 / t.clamp_min(1e-18)
-    G = (a * (1 - (s * s).sum(1) * inv_t * inv_t)).sum() / A.clamp_min(1)
+    G = (a * (1 - s.square().sum(1) * inv_t * inv_t)).sum() / A.clamp_min(1)
     if prior is None: return G, None
     q = (inv_d @ s) / A.clamp_min(torch.finfo(A.dtype).tiny)                    # sum_j a_j p_jc / A
     K = A.clamp_max(1) * (torch.xlogy(prior, prior) - prior * q.clamp_min(_KL_EPS).log()).sum()
@@ -251,8 +253,6 @@ def collective_device(t:Tensor=None)->torch.device:
     "Where collectives want their tensors: the current GPU for NCCL, else `t`'s device (or the CPU)."
     if dist.get_backend() == 'nccl': return torch.device('cuda', torch.cuda.current_device())
     return t.device if t is not None else torch.device('cpu')
-
-_sync_enabled, _collective_device = sync_enabled, collective_device # former names, which `gini_loss.callback` imports
 
 def _class_union(classes:Tensor, device:torch.device)->Tensor:
     "The sorted union of every process's `classes` (two all-gathers of at most one index per sample)."
@@ -418,6 +418,7 @@ def _layer_weights(layer_weights)->tuple:
         raise ValueError(f"layer_weights must be finite, non-negative and not all zero, got {w.tolist()}")
     return tuple(w.tolist())
 
+# %% ../nbs/00_core.ipynb #c0147
 class GiniKLLoss(nn.Module):
     "`gini_weight * G + kl_weight * K` of the features of one or several layers, averaged over the layers."
     def __init__(self,

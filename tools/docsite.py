@@ -519,9 +519,16 @@ def run_notebooks(path:str=None, # A notebook, or a folder of notebooks (setting
         with working_directory(f.parent):
             try: shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip(c, skip_flags))
             except Exception as e: raise RuntimeError(shell.prettytb(fname=f)) from e
+        for cell in nb.cells: cell['outputs'] = [o for o in cell.get('outputs', []) if not _progress_text(o)]
         write_nb(nb, f)
         nbdev_clean.__wrapped__(fname=str(f))
     return files
+
+def _progress_text(output)->bool:
+    "Whether `output` is only fastprogress's redrawn console bars (which `learn.no_bar()` does not always silence)."
+    if output.get('output_type') != 'stream': return False
+    lines = [l.strip() for l in ''.join(output.get('text', '')).replace('\r', '\n').splitlines() if l.strip()]
+    return bool(lines) and all(l == '\u2588' or re.search(r'\| *\d+\.\d+% \[\d+/\d+|^Epoch \d+/\d+ *:? *$', l) for l in lines)
 
 
 # ## The README
