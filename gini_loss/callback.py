@@ -6,7 +6,7 @@
 __all__ = ['FeatureLossCallback', 'GiniKLCallback']
 
 # %% ../nbs/01_callback.ipynb #b004
-import numbers, operator, sys, warnings
+import numbers, sys, warnings
 import torch
 from torch import Tensor
 import torch.distributed as dist
@@ -14,7 +14,7 @@ from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixHandler
 from fastai.learner import Learner, Metric
-from .core import GiniKLLoss, ClassStatsMemory, class_prior, sync_enabled, collective_device
+from .core import GiniKLLoss, ClassStatsMemory, check_n_classes, class_prior, sync_enabled, collective_device
 from .hooks import Features, is_compiled
 
 # %% ../nbs/01_callback.ipynb #b007
@@ -45,14 +45,6 @@ def _weight_at(name:str, weight, pct:float)->float:
         raise ValueError(f"the {name} schedule gave {value} at pct_train={pct:.3f}; "
                          "weights must be finite and non-negative")
     return value
-
-def _check_n_classes(n_classes)->int:
-    "`n_classes` as an int (numpy integers accepted), at least 1."
-    if isinstance(n_classes, bool): raise TypeError("n_classes must be an int, got bool")
-    try: n = operator.index(n_classes)
-    except TypeError: raise TypeError(f"n_classes must be an int, got {type(n_classes).__name__}") from None
-    if n < 1: raise ValueError(f"n_classes must be at least 1, got {n}")
-    return n
 
 # %% ../nbs/01_callback.ipynb #b013
 class _TermMetric(Metric):
@@ -88,7 +80,7 @@ class FeatureLossCallback(Callback):
         if isinstance(warmup, bool) or not isinstance(warmup, numbers.Real) or not 0 <= warmup < 1:
             raise ValueError(f"warmup must be a fraction of training in [0, 1), got {warmup!r}")
         self.layers, self.layer_weights, self.sync, self.warmup = layers, layer_weights, sync, float(warmup)
-        self.n_classes = None if n_classes is None else _check_n_classes(n_classes)
+        self.n_classes = None if n_classes is None else check_n_classes(n_classes)
         names = [f'{p}_{t}' for p in ('train', 'valid') for t in ('ce',) + self.term_names]
         self._metrics = {n: _TermMetric(n) for n in names + [f'{t}_weight' for t in self.term_names]}
         self._init_state()
@@ -150,7 +142,7 @@ class FeatureLossCallback(Callback):
             n_classes = self.n_classes if self.n_classes is not None else getattr(self.dls, 'c', None)
             if n_classes is None: raise ValueError(f"{type(self).__name__} needs the number of classes: "
                                                   "the DataLoaders give none (dls.c); pass n_classes=")
-            self.n_classes_ = _check_n_classes(n_classes)
+            self.n_classes_ = check_n_classes(n_classes)
             self._features = Features(self.model, self.layers, once=True)
             self._layer_weights = self._normalised_layer_weights(len(self._features))
             self.setup()
