@@ -30,7 +30,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, json, math, shlex, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now
+from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log
 
 PAPER = dict(gini_weight=.5, kl_weight=.5, prior='batch', warmup=9 / 250)
 
@@ -211,7 +211,7 @@ def main(argv=None):
 
     # 1. tuning
     t0 = time.time()
-    ok = run_calls([kw for _, kw in p['tuning']], a.jobs, a.threads, deadline)
+    ok = run_calls([kw for _, kw in p['tuning']], a.jobs, a.threads, deadline, log=log, names=[l for l, _ in p['tuning']])
     times = {'tuning': time.time() - t0}
     tun = tuned(a, p)
     print(f"{now()}: tuning {'done' if ok else 'stopped (budget)'} in {times['tuning']/60:.1f} min; chosen: {tun['best']}", flush=True)
@@ -219,13 +219,8 @@ def main(argv=None):
     # 2. final paired runs (only with a complete tuning)
     t1 = time.time()
     calls = final_calls(a, p, tun['best']) if ok else []
-    done_all = ok
-    for s, label, kw in calls:
-        if time.time() > deadline:
-            print(f"{now()}: budget reached; run the same command again to go on", flush=True); done_all = False; break
-        t = time.time()
-        run_calls([kw], 1, a.threads)
-        if time.time() - t > 1: print(f"{now()}: {label} seed {s}: {time.time() - t:.0f} s", flush=True)
+    done_all = ok and run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log,
+                                names=[f'{label} seed {s}' for s, label, _ in calls])
     times['test'] = time.time() - t1
     runs = sorted(finished(a.out/'test'), key=lambda r: (r['seed'], r['config']['variant']))
     page = write_page(a, p, tun, runs, times, command, done_all and len(runs) >= len(calls))

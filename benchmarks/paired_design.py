@@ -39,14 +39,21 @@ def _call(kwargs:dict, threads):
     return run_experiment(**kwargs)
 
 
-def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=print)->bool:
+def _wrote_run(out, since:float)->bool:
+    "Whether a run file in `out` was written after `since`: a run trained, not read back."
+    return any(f.stat().st_mtime >= since for f in Path(out).glob('*.json'))
+
+
+def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=print, names:list=None)->bool:
     "Run `run_experiment(**kw)` for each `kw` (finished runs are skipped); stop starting calls after `deadline`. All done?"
     if jobs <= 1:
         for i, kw in enumerate(calls):
             if deadline is not None and time.time() > deadline:
-                log(f"budget reached: {len(calls) - i} calls not started; run the same command again to go on")
+                log(f"{now()}: budget reached: {len(calls) - i} calls not started; run the same command again to go on")
                 return False
+            start = time.time()
             _call({**kw, 'progress': False}, threads)
+            if names and _wrote_run(kw['out'], start): log(f"{now()}: {names[i]}: {time.time() - start:.0f} s")
         return True
     with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) as ex:
         for f in [ex.submit(_call, {**kw, 'progress': False}, threads) for kw in calls]: f.result()
@@ -94,3 +101,6 @@ def delta_figure(rows:list, fname:Path, title:str, ylabel:str='Δ accuracy vs CE
 
 
 def now()->str: return f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
+def log(*args): print(*args, flush=True) # progress lines reach a redirected log as they happen

@@ -24,7 +24,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, math, shlex, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now
+from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log
 
 # name: (regime options, epochs, batch size, group)
 REGIMES = {
@@ -182,13 +182,8 @@ def main(argv=None):
         print(f"plan {name}: {n} training images, {epochs} epochs, batch {bs} ({steps[bs]*1000:.0f} ms/step measured), "
               f"{seeds} seeds x {len(variants)} variants: about {per:.0f} s per run", flush=True)
     print(f"estimate: {est/60:.0f} min for {len(calls)} runs (runs already on disk cost nothing); budget {a.budget_minutes:.0f} min", flush=True)
-    complete = True
-    for name, s, kw in calls:
-        if time.time() > deadline:
-            print(f"{now()}: budget reached; run the same command again to go on", flush=True); complete = False; break
-        t = time.time()
-        run_calls([kw], 1, a.threads)
-        if time.time() - t > 1: print(f"{now()}: {name} seed {s} {kw['variants'][0]} {kw.get('prior', '')}: {time.time() - t:.0f} s", flush=True)
+    complete = run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log,
+                         names=[f"{name} seed {s} {kw['variants'][0]} {kw.get('prior', '')}" for name, s, kw in calls])
     page = write_page(a, plan, command, {'all': time.time() - started}, complete)
     print(page)
     print(f"\nmeasured wall time of this call: {(time.time() - started)/60:.1f} min")

@@ -701,9 +701,13 @@ def _load_run(path:Path, config:dict=None, seed:int=None):
     if problem is None: return rec
     warnings.warn(f"{path} cannot be read as a run ({problem}); training that run again")
 
-def finished_runs(folder:Path, # A folder of run files, e.g. `run_experiment`'s `out`
+
+# %% ../nbs/05_experiments.ipynb #4c0908ed
+def finished_runs(folder:str|Path, # A folder of run files, e.g. `run_experiment`'s `out`
                  )->list: # The records of its finished runs
     "Every finished run in `folder`; a JSON file that is not one is reported and left out."
+    folder = Path(folder).expanduser()
+    if not folder.is_dir(): raise FileNotFoundError(f"{folder} is not a folder of run files")
     runs = []
     for f in sorted(folder.glob('*.json')):
         rec, problem = _read_json(f)
