@@ -4,9 +4,10 @@
 #   bash benchmarks/fashion_mnist_gpu.sh [--recipe one_cycle|paper] [--dry-run] DATA_DIR [OUT]
 #
 # --recipe one_cycle (Fashion-MNIST only, its default): the comparison of benchmarks/fashion_mnist.py at full scale:
-#   CE, CE+Gini, CE+Gini+KL, CE+LS, CE+center; CIFAR-style ResNet-18; all 60000 training images, 30 epochs, batch 1024,
-#   fit_one_cycle, bf16, channels-last, evaluated on the full test set; gini_weight/kl_weight tuned first (3 settings, 1 seed,
-#   10 epochs) on 20% of the training set held out, never on the test set. OUT: benchmarks/results/fashion_mnist_gpu.
+#   CE, CE+Gini+KL (tuned weights, and the paper's weights with its warm-up), CE+LS and CE+center (tuned); CIFAR-style
+#   ResNet-18; all 60000 training images, 30 epochs, batch 1024, fit_one_cycle, bf16, channels-last, evaluated on the full
+#   test set; gini_weight/kl_weight (GRID), label smoothing (3 settings) and center loss (2) tuned first (1 seed, TUNE_EPOCHS
+#   epochs) on 10% of each training class held out, never on the test set. OUT: benchmarks/results/fashion_mnist_gpu.
 # --recipe paper (the default for a CIFAR-100 folder): the authors' recipe, gini_loss_train --recipe paper (see
 #   nbs/10_tutorial_paper.ipynb): ResNet-50 with dropout 0.4 before its classifier, SGD lr 0.1, momentum 0.9, weight decay
 #   5e-4, lr x0.2 after epochs 60, 120, 160, 200 of 250, batch 200, inputs not normalised, the Gini and KL terms (0.5, 0.5,
@@ -82,12 +83,14 @@ if paper:
     work = float((todo.train_images + (holdout * epochs + 2 * todo.eval_images) / 3).sum())
     print(plan.to_string(index=False)); print(f"\n{len(todo)} of {len(plan)} runs to train, {jobs} at a time, into {e['OUT']}")
 else:
-    arch, bs, variants = 'resnet18', int(e['BS']), ('ce', 'ce+gini', 'ce+gini+kl', 'ce+ls', 'ce+center')
+    arch, bs, variants = 'resnet18', int(e['BS']), ('ce', 'ce+gini+kl', 'ce+ls', 'ce+center')
     plan = run_experiment('fashion_mnist', arch, variants, seeds, epochs=epochs, bs=bs, lr=float(e['LR']), path=e['DATA'], out=os.path.join(e['OUT'], 'test'),
                           device=dev, bf16=bf16, channels_last=True, dry_run=True, progress=False)
-    n_grid, n_train = len(e['GRID'].split(',')), plan.train_images.iloc[0] // epochs
-    work = float((1 + n_grid) * int(e['TUNE_EPOCHS']) * .8 * n_train + len(plan) * n_train * epochs)
-    print(plan.to_string(index=False)); print(f"\ntuning: {1 + n_grid} runs of {e['TUNE_EPOCHS']} epochs, then these {len(plan)} runs (done ones are skipped), {jobs} at a time")
+    n_tune, n_train = 1 + len(e['GRID'].split(',')) + 3 + 2, plan.train_images.iloc[0] // epochs # + LS and center grids
+    n_final = 5 * len(seeds) # ce, tuned and paper ce+gini+kl, ce+ls, ce+center
+    work = float(n_tune * int(e['TUNE_EPOCHS']) * .9 * n_train + n_final * n_train * epochs)
+    print(plan.to_string(index=False)); print(f"\ntuning: {n_tune} runs of {e['TUNE_EPOCHS']} epochs, then {n_final} runs "
+                                              f"(these variants; ce+gini+kl twice: tuned and the paper's), {jobs} at a time")
 chans, side, classes = (1, 28, 10) if e['DATASET'] == 'fashion_mnist' else (3, 32, 100)
 MEASURE = r'''
 import sys, time, torch, torch.nn.functional as F
@@ -131,7 +134,7 @@ EOF
 if [[ $RECIPE == one_cycle ]]; then
   python3 benchmarks/fashion_mnist.py --data "$DATA" --out "$OUT" \
     --subset 1 --arch resnet18 --epochs "$EPOCHS" --bs "$BS" --lr "$LR" \
-    --seeds "$SEEDS" --grid "$GRID" --tune-seeds 1 --tune-epochs "$TUNE_EPOCHS" \
+    --seeds "$SEEDS" --other-seeds "$SEEDS" --grid "$GRID" --tune-seeds 1 --tune-epochs "$TUNE_EPOCHS" \
     --device cuda $([[ $BF16 == 1 ]] && echo --bf16) --channels-last --jobs "$JOBS" --threads 2 \
     --machine-note "One GPU, runs trained $JOBS at a time (wall times per run are concurrent)."
   exit 0
