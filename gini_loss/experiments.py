@@ -865,7 +865,8 @@ def run_experiment(dataset:str='digits', # One of `gini_loss.data.DATASETS`
     arch, epochs, bs, lr, wd, holdout = (chosen[k] for k in ('arch', 'epochs', 'bs', 'lr', 'wd', 'holdout'))
     hp = dict(gini_weight=chosen['gini_weight'], kl_weight=chosen['kl_weight'], ls_eps=ls_eps,
               center_weight=center_weight, center_alpha=center_alpha, prior=prior, warmup=warmup)
-    regime = dict(images_per_class=images_per_class, imbalance=imbalance, label_noise=label_noise)
+    whole = lambda x: int(x) if _is_num(x) and float(x).is_integer() else x # the command line's 10.0 names the run of 10
+    regime = dict(images_per_class=images_per_class, imbalance=whole(imbalance), label_noise=label_noise)
     variants, seeds = _check_args(dataset, arch, variants, seeds, recipe, epochs, bs, lr, wd, hp, holdout, img_size,
                                   subset, valid_pct, pretrained, num_workers, regime)
     train = dict(recipe=recipe, epochs=epochs, bs=bs, lr=lr, wd=wd, img_size=img_size, subset=subset,

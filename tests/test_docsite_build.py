@@ -10,7 +10,7 @@ from nbdev.doclinks import _nbpath2html
 from nbdev.process import extract_directives
 
 from conftest import ROOT, TOOLS
-from docsite import (_inline_md, _mixed_imports, _unlink_private, anchor_id, cell_options, local_url, page_path, pandoc_md,
+from docsite import (_inline_md, _mixed_imports, _unlink_private, anchor_id, cell_options, check_notebook, local_url, page_path, pandoc_md,
                      quarto_cells, render_page)
 
 SITE = 'https://gini-loss.github.io/gini_loss'
@@ -182,6 +182,20 @@ def test_build_site(project):
     assert 'src="../site_libs/mathjax/tex-svg.js"' in terms
     assert [f.read_bytes() for f in (docs/'tutorials'/'terms_files').glob('*.png')] == [base64.b64decode(PNG)]
     assert (docs/'site_libs'/'mathjax'/'tex-svg.js').stat().st_size > 1e6
+
+
+def test_an_invalid_notebook_is_named_before_the_build(project):
+    "A cell without an id (written by a script, not by Jupyter) stops the build at once, with the notebook and the cell named."
+    nbs = project/'nbs'
+    write_nb_file(nbs/'index.ipynb', [nbformat.v4.new_markdown_cell('# Demo'), nbformat.v4.new_markdown_cell('Text')])
+    nb = json.loads((nbs/'index.ipynb').read_text())
+    nb['cells'][1]['id'] = None
+    (nbs/'index.ipynb').write_text(json.dumps(nb))
+    with pytest.raises(RuntimeError, match=r"index.ipynb is not a valid notebook: None is not of type 'string' at \['cells'\]\[1\]\['id'\]"):
+        run_in(project, 'from docsite import build_site; build_site()')
+
+def test_the_repository_notebooks_are_valid():
+    for f in sorted((ROOT/'nbs').glob('*.ipynb')): check_notebook(f)
 
 
 # ## Filling the outputs

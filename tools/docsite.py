@@ -119,6 +119,14 @@ def _process_nb(args):
     src, dst = Path(src).resolve(), Path(dst).resolve()
     with working_directory(src.parent): nbdev.serve_drv.main((src, dst, proc))
 
+def check_notebook(path:Path, # A notebook file
+                  ):
+    "Raise a `ValueError` naming `path` and the broken cell if it is not a valid notebook (nbconvert would fail on it mid-build)."
+    try: nbformat.validate(nbformat.read(path, as_version=4), relax_add_props=True)  # as strict as nbconvert
+    except nbformat.ValidationError as e:
+        where = ''.join(f'[{p!r}]' for p in e.absolute_path)
+        raise ValueError(f"{path} is not a valid notebook: {e.message} at {where or 'the top'}") from None
+
 def process_nbs(nbs:Path, # Notebooks folder
                 dest:Path, # Folder for the processed notebooks
                 n_workers:int=None, # Processes to use (one per CPU if `None`)
@@ -126,6 +134,7 @@ def process_nbs(nbs:Path, # Notebooks folder
                )->list: # The notebooks processed, relative to `nbs`
     "nbdev's docs processing of the notebooks in `nbs` into `dest`, imports of mixed cells only executed."
     files = [Path(f) for f in files] if files is not None else [f.relative_to(nbs) for f in nbglob(nbs, as_path=True)]
+    for f in files: check_notebook(nbs/f)
     for f in files: (dest/f).parent.mkdir(parents=True, exist_ok=True)
     parallel(_process_nb, [(nbs/f, dest/f, _DocsFilter) for f in files], n_workers=n_workers or defaults.cpus, method='spawn', pause=0.01)
     return files
