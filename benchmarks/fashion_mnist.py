@@ -30,7 +30,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, json, math, shlex, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log
+from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line, n_runs
 
 PAPER = dict(gini_weight=.5, kl_weight=.5, prior='batch', warmup=9 / 250)
 
@@ -140,9 +140,8 @@ def write_page(a, p, tun, runs, times, command, complete):
              f"Machine: {machine(a.device)}. {a.machine_note}", '',
              "Command (from the repository root; it resumes, training only the runs not in this folder):", '',
              '```sh', command, '```', '',
-             f"Measured wall time of this call: tuning {times['tuning']/60:.1f} min, test runs {times['test']/60:.1f} min "
-             f"(runs already on disk cost nothing); summed training time of all runs on the page: "
-             f"{sum(r['wall_time_s'] for r in runs)/60:.1f} min (test) + {sum(r['wall_time_s'] for r in finished(a.out/'tuning'))/60:.1f} min (tuning).", '',
+             time_line(times['tuning'] + times['test'], times['trained'], sum(r['wall_time_s'] for r in runs + finished(a.out/'tuning')))
+             + f" Tuning runs: {sum(r['wall_time_s'] for r in finished(a.out/'tuning'))/60:.1f} min; test runs: {sum(r['wall_time_s'] for r in runs)/60:.1f} min.", '',
              f"Setup: `create_model('{a.arch}', 10, in_chans=1, img_size=28)`; "
              f"{'all 60,000' if p['base']['images_per_class'] is None else str(p['train_n'] * 10)} training images, "
              f"{a.epochs} epoch{'s' if a.epochs > 1 else ''} of `fit_one_cycle` (Adam, batch {p['base']['bs']}, peak lr {a.lr}, fastai's weight decay), random crops (pad 4) and flips; "
@@ -177,6 +176,9 @@ def write_page(a, p, tun, runs, times, command, complete):
         if rows:
             delta_figure(rows, a.out/'delta.png', f"Fashion-MNIST, {a.arch}, {a.epochs} epoch{'s' if a.epochs > 1 else ''}: Δ test accuracy vs CE")
             lines += ['', '![Δ accuracy vs CE](delta.png)']
+    lines += ['', "The same runs with `gini_loss_train` (same run identities: it finds the finished runs and trains only "
+              "missing ones; tuning runs likewise with their own settings and `--valid_pct`):", '', '```sh',
+              *train_commands([kw for _, _, kw in final_calls(a, p, best)]), '```']
     done = {(label_of(r, best), r['seed']) for r in runs}
     missing = [(l, s) for s, l, kw in final_calls(a, p, best) if (l, s) not in done]
     if missing: lines += ['', f"Missing runs ({len(missing)}): " + ', '.join(f'{l} seed {s}' for l, s in missing)]
@@ -193,7 +195,7 @@ def main(argv=None):
     command = 'python benchmarks/fashion_mnist.py ' + ' '.join(map(shlex.quote, sys.argv[1:] if argv is None else argv))
     p = plan(a)
     a.out.mkdir(parents=True, exist_ok=True)
-    started = time.time()
+    started, on_disk = time.time(), n_runs(a.out)
     deadline = started + 60 * a.budget_minutes
 
     # plan and estimate
@@ -221,7 +223,7 @@ def main(argv=None):
     calls = final_calls(a, p, tun['best']) if ok else []
     done_all = ok and run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log,
                                 names=[f'{label} seed {s}' for s, label, _ in calls])
-    times['test'] = time.time() - t1
+    times['test'], times['trained'] = time.time() - t1, n_runs(a.out) - on_disk
     runs = sorted(finished(a.out/'test'), key=lambda r: (r['seed'], r['config']['variant']))
     page = write_page(a, p, tun, runs, times, command, done_all and len(runs) >= len(calls))
     print(page)

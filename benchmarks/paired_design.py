@@ -1,7 +1,7 @@
 """What benchmarks/fashion_mnist.py and benchmarks/regimes.py share: the machine, a speed measurement, running
 `run_experiment` calls (resumable: one file per run), reading the runs back, significance in words, a Δ figure.
 """
-import json, os, platform, time
+import json, os, platform, shlex, time
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from multiprocessing import get_context
@@ -58,6 +58,42 @@ def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=pri
     with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) as ex:
         for f in [ex.submit(_call, {**kw, 'progress': False}, threads) for kw in calls]: f.result()
     return True
+
+
+_FLAGS = ('dataset', 'arch', 'epochs', 'bs', 'lr', 'wd', 'gini_weight', 'kl_weight', 'ls_eps', 'center_weight', 'prior',
+          'warmup', 'images_per_class', 'imbalance', 'label_noise', 'valid_pct', 'subset', 'img_size', 'path', 'device')
+
+
+def train_command(kw:dict)->str:
+    "The `gini_loss_train` command of the runs of `run_experiment(**kw)`: same identity, so it finds them done."
+    flags = dict(variants=','.join(kw['variants']), seeds=','.join(map(str, kw['seeds'])))
+    flags.update((k, kw[k]) for k in _FLAGS if kw.get(k) is not None)
+    switches = [k for k in ('bf16', 'channels_last', 'features') if kw.get(k)]
+    switches += ['eval_last_only'] * (kw.get('eval_every_epoch') is False) + ['no_diagnostics']
+    return ' '.join(['gini_loss_train', *(f'--{k} {shlex.quote(str(v))}' for k, v in flags.items()),
+                     *(f'--{k}' for k in switches), '--out', shlex.quote(str(kw['out']))])
+
+
+def train_commands(calls:list)->list:
+    "`train_command` of `calls`, one per setting: calls that differ only in their seeds become one command."
+    merged = {}
+    for kw in calls:
+        key = json.dumps({k: v for k, v in kw.items() if k != 'seeds'}, sort_keys=True, default=str)
+        merged.setdefault(key, {**kw, 'seeds': ()})['seeds'] += tuple(kw['seeds'])
+    return [train_command(kw) for kw in merged.values()]
+
+
+def time_line(call_s:float, n_trained:int, summed_s:float)->str:
+    "A page's sentence on time: this call's measured wall time, and the training time of all its runs, summed from their files."
+    this = (f"Measured wall time of this call: {call_s/60:.1f} min, in which it trained {n_trained} run{'s' * (n_trained != 1)}"
+            if n_trained else "This call trained nothing: every run was already on disk")
+    return (f"{this}. The runs on this page took {summed_s/60:.1f} min of training in all (the sum of their files' "
+            "`wall_time_s`, each measured when the run was trained).")
+
+
+def n_runs(folder:Path)->int:
+    "How many run files `folder` and its subfolders hold."
+    return sum(1 for f in Path(folder).rglob('*.json'))
 
 
 def finished(folder:Path)->list:

@@ -24,7 +24,7 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, math, shlex, sys, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log
+from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line, n_runs
 
 # name: (regime options, epochs, batch size, group)
 REGIMES = {
@@ -107,7 +107,7 @@ def write_page(a, plan, command, times, complete)->str:
              f"Machine: {machine(a.device)}. {a.machine_note}", '',
              "Command (from the repository root; it resumes, training only the runs not in this folder):", '',
              '```sh', command, '```', '',
-             f"Measured wall time of this call: {times['all']/60:.1f} min (runs already on disk cost nothing).", '',
+             time_line(times['all'], times['trained'], sum(r['wall_time_s'] for name, *_ in plan for r in finished(a.out/name))), '',
              f"Model `create_model('{a.arch}', 10, in_chans=1, img_size=28)`, `fit_one_cycle` (Adam, peak lr {a.lr}), random crops "
              f"and flips; the full official test set (10,000 images), evaluated after the last epoch. CE+Gini+KL: gini_weight "
              f"{a.gini_weight}, kl_weight {a.kl_weight} (not tuned per regime); CE+LS: eps {a.ls_eps}. Seed s: the same training "
@@ -137,6 +137,9 @@ def write_page(a, plan, command, times, complete)->str:
     for name, (tab, group) in summaries.items():
         key = 'bacc_delta' if group == 'lt' else 'delta'
         lines += [f"### {TITLES[name]}", '', results_markdown(tab, balanced=group == 'lt'), '']
+        cmds = train_commands([kw for n, _, kw in calls_of(a, plan) if n == name])
+        lines += ["The same runs with `gini_loss_train` (same run identities: it finds the finished runs and trains "
+                  "only missing ones):", '', '```sh', *cmds, '```', '']
         for v, r in tab.iterrows():
             if v == 'ce' or math.isnan(r.get(f'{key}_mean', math.nan)): continue
             what = 'balanced accuracy' if group == 'lt' else 'accuracy'
@@ -169,7 +172,7 @@ def main(argv=None):
     plan = regime_plan(a)
     calls = calls_of(a, plan)
     a.out.mkdir(parents=True, exist_ok=True)
-    started = time.time()
+    started, on_disk = time.time(), n_runs(a.out)
     deadline = started + 60 * a.budget_minutes
     steps = {bs: measure_step(a.arch, bs, device=a.device) for bs in {r[3] for r in plan}}
     overhead = 14 if a.features else 8 # setup, one test-set evaluation, the features: assumed, see the log's per-run times
@@ -184,7 +187,7 @@ def main(argv=None):
     print(f"estimate: {est/60:.0f} min for {len(calls)} runs (runs already on disk cost nothing); budget {a.budget_minutes:.0f} min", flush=True)
     complete = run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log,
                          names=[f"{name} seed {s} {kw['variants'][0]} {kw.get('prior', '')}" for name, s, kw in calls])
-    page = write_page(a, plan, command, {'all': time.time() - started}, complete)
+    page = write_page(a, plan, command, {'all': time.time() - started, 'trained': n_runs(a.out) - on_disk}, complete)
     print(page)
     print(f"\nmeasured wall time of this call: {(time.time() - started)/60:.1f} min")
 
