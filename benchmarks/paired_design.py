@@ -85,9 +85,10 @@ def train_commands(calls:list)->list:
 
 def time_line(call_s:float, n_trained:int, summed_s:float)->str:
     "A page's sentence on time: this call's measured wall time, and the training time of all its runs, summed from their files."
-    this = (f"Measured wall time of this call: {call_s/60:.1f} min, in which it trained {n_trained} run{'s' * (n_trained != 1)}"
+    span = lambda s: f'{s/60:.1f} min' if s >= 60 else f'{s:.0f} s'
+    this = (f"Measured wall time of this call: {span(call_s)}, in which it trained {n_trained} run{'s' * (n_trained != 1)}"
             if n_trained else "This call trained nothing: every run was already on disk")
-    return (f"{this}. The runs on this page took {summed_s/60:.1f} min of training in all (the sum of their files' "
+    return (f"{this}. The runs on this page took {span(summed_s)} of training in all (the sum of their files' "
             "`wall_time_s`, each measured when the run was trained).")
 
 
