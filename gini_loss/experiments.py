@@ -255,8 +255,12 @@ def _apply_regime(dls:DataLoaders, config:dict, seed:int)->DataLoaders:
     return new
 
 # %% ../nbs/05_experiments.ipynb #c0018
+def _whole(x): return int(x) if isinstance(x, float) and x.is_integer() else x
+
 def _run_config(dataset, arch, variant, hp:dict, train:dict)->dict:
-    return dict(dataset=dataset, arch=arch, variant=variant, **_variant_hparams(variant, hp), **train)
+    "A run's configuration, which is its identity: a whole number given as a float is stored as an int (the command line's `1.0` names the run of `1`)."
+    config = dict(dataset=dataset, arch=arch, variant=variant, **_variant_hparams(variant, hp), **train)
+    return {k: _whole(v) for k, v in config.items()}
 
 def _run_name(config:dict, seed:int)->str:
     "File stem of a run: its variant, seed and a hash of its configuration."
@@ -865,8 +869,7 @@ def run_experiment(dataset:str='digits', # One of `gini_loss.data.DATASETS`
     arch, epochs, bs, lr, wd, holdout = (chosen[k] for k in ('arch', 'epochs', 'bs', 'lr', 'wd', 'holdout'))
     hp = dict(gini_weight=chosen['gini_weight'], kl_weight=chosen['kl_weight'], ls_eps=ls_eps,
               center_weight=center_weight, center_alpha=center_alpha, prior=prior, warmup=warmup)
-    whole = lambda x: int(x) if _is_num(x) and float(x).is_integer() else x # the command line's 10.0 names the run of 10
-    regime = dict(images_per_class=images_per_class, imbalance=whole(imbalance), label_noise=label_noise)
+    regime = dict(images_per_class=images_per_class, imbalance=imbalance, label_noise=label_noise)
     variants, seeds = _check_args(dataset, arch, variants, seeds, recipe, epochs, bs, lr, wd, hp, holdout, img_size,
                                   subset, valid_pct, pretrained, num_workers, regime)
     train = dict(recipe=recipe, epochs=epochs, bs=bs, lr=lr, wd=wd, img_size=img_size, subset=subset,
