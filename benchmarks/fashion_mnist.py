@@ -135,13 +135,14 @@ def write_page(a, p, tun, runs, times, command, complete):
     order = [l for l in ('ce', 'ce+gini+kl (tuned)', 'ce+gini+kl (paper)', 'ce+ls (tuned)', 'ce+center (tuned)') if l in tab.index]
     tab = tab.loc[order]
     first = runs[0] if runs else None
+    tune_s, test_s = (sum(r['wall_time_s'] for r in rs) for rs in (finished(a.out/'tuning'), runs))
     lines = [f"# Fashion-MNIST, powered: CE vs CE+Gini+KL, CE+label smoothing, CE+center loss", '',
              f"Generated {now()}. {'' if complete else '**Incomplete: the sweep stopped before every run was done (budget); run the command again to finish it.** '}"
              f"Machine: {machine(a.device)}. {a.machine_note}", '',
              "Command (from the repository root; it resumes, training only the runs not in this folder):", '',
              '```sh', command, '```', '',
-             time_line(times['tuning'] + times['test'], times['trained'], sum(r['wall_time_s'] for r in runs + finished(a.out/'tuning')))
-             + f" Tuning runs: {sum(r['wall_time_s'] for r in finished(a.out/'tuning'))/60:.1f} min; test runs: {sum(r['wall_time_s'] for r in runs)/60:.1f} min.", '',
+             time_line(times['tuning'] + times['test'], times['trained'], tune_s + test_s)
+             + f" Tuning runs: {tune_s/60:.1f} min; test runs: {test_s/60:.1f} min.", '',
              f"Setup: `create_model('{a.arch}', 10, in_chans=1, img_size=28)`; "
              f"{'all 60,000' if p['base']['images_per_class'] is None else str(p['train_n'] * 10)} training images, "
              f"{a.epochs} epoch{'s' if a.epochs > 1 else ''} of `fit_one_cycle` (Adam, batch {p['base']['bs']}, peak lr {a.lr}, fastai's weight decay), random crops (pad 4) and flips; "
