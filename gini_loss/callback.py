@@ -6,7 +6,8 @@
 __all__ = ['FeatureLossCallback', 'GiniKLCallback']
 
 # %% ../nbs/01_callback.ipynb #b004
-import numbers, sys, warnings
+import math, numbers, sys, warnings
+import numpy as np
 import torch
 from torch import Tensor
 import torch.distributed as dist
@@ -26,24 +27,41 @@ def _fit_events(learn)->list:
         frame = frame.f_back
     return events
 
+# %% ../nbs/01_callback.ipynb #h202
+def _real(value)->float|None:
+    "`value` as a float if it is one real number (Python, numpy scalar, 0-d array or tensor; not a bool), else `None`."
+    if isinstance(value, (Tensor, np.ndarray)):
+        if value.ndim != 0: return None
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real): return None
+    return float(value)
+
+def _describe(value)->str:
+    "How an error message names `value`, which is not one real number."
+    if isinstance(value, (Tensor, np.ndarray)):
+        return f"a {type(value).__name__} of dtype {value.dtype} and shape {tuple(value.shape)}"
+    if isinstance(value, (bool, np.bool_)): return f"the bool {value!r}, which is not taken for a number"
+    return f"{type(value).__name__} {value!r}"
+
 # %% ../nbs/01_callback.ipynb #b010
 def _check_weight(name:str, weight):
-    "`weight` if it is a finite non-negative number or a schedule (a callable of `pct_train`); else a clear error."
+    "`weight` if it is a schedule (a callable of `pct_train`), or as a float if it is a finite non-negative number."
     if callable(weight): return weight
-    if isinstance(weight, bool) or not isinstance(weight, numbers.Real):
-        raise TypeError(f"{name} must be a non-negative number or a schedule (a function of pct_train), "
-                        f"got {type(weight).__name__}")
-    if not (weight >= 0 and weight < float('inf')):
-        raise ValueError(f"{name} must be finite and non-negative, got {weight}")
-    return float(weight)
+    value = _real(weight)
+    if value is None: raise TypeError(f"{name} must be a non-negative number or a schedule (a function of pct_train), "
+                                      f"got {_describe(weight)}")
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be finite and non-negative, got {value}")
+    return value
 
 def _weight_at(name:str, weight, pct:float)->float:
-    "The value of `weight` at training progress `pct`."
+    "The value of `weight` at training progress `pct`, as a float; a schedule's value that is not a weight is refused."
     if not callable(weight): return weight
-    value = float(weight(pct))
-    if not (value >= 0 and value < float('inf')):
-        raise ValueError(f"the {name} schedule gave {value} at pct_train={pct:.3f}; "
-                         "weights must be finite and non-negative")
+    returned = weight(pct)
+    value = _real(returned)
+    if value is None or not (math.isfinite(value) and value >= 0):
+        raise (TypeError if value is None else ValueError)(f"the {name} schedule returned {returned!r} at "
+            f"pct_train={pct:.3f}; it must return a finite non-negative number")
     return value
 
 # %% ../nbs/01_callback.ipynb #b013
@@ -63,6 +81,23 @@ class _TermMetric(Metric):
     @property
     def name(self): return self._name
 
+# %% ../nbs/01_callback.ipynb #h211
+def _feature_losses(learn)->list:
+    "The `FeatureLossCallback`s of `learn` in the order fastai runs them; refuses one given twice or two of one class."
+    cbs = [cb for cb in learn.cbs.sorted('order') if isinstance(cb, FeatureLossCallback)]
+    for i, cb in enumerate(cbs):
+        name = type(cb).__name__
+        for other in cbs[:i]:
+            if other is cb: raise ValueError(f"the same {name} was given to this learner twice: it would add its terms "
+                                             f"twice. Keep one")
+            if type(other) is type(cb): raise ValueError(f"{name} is on this learner twice: the terms would be added "
+                f"twice and their columns recorded twice. Keep one {name}; to put the terms on several layers, give it "
+                f"several layers= (e.g. layers=['layer3', 'layer4'])")
+            shared = sorted(set(other.term_names) & set(cb.term_names))
+            if shared: raise ValueError(f"{type(other).__name__} and {name} both record the term {shared[0]!r}, so "
+                                        f"their columns would clash: give one of them other term_names, or keep one")
+    return cbs
+
 # %% ../nbs/01_callback.ipynb #b016
 class FeatureLossCallback(Callback):
     "Capture high-level features in every batch of a fit and add weighted terms computed on them to the training loss."
@@ -77,15 +112,16 @@ class FeatureLossCallback(Callback):
         sync=None, # Sum statistics and recorded columns over processes: `None` whenever more than one process runs
         warmup:float=0., # Fraction of training during which the terms are computed and recorded but not added
     ):
-        if isinstance(warmup, bool) or not isinstance(warmup, numbers.Real) or not 0 <= warmup < 1:
-            raise ValueError(f"warmup must be a fraction of training in [0, 1), got {warmup!r}")
-        self.layers, self.layer_weights, self.sync, self.warmup = layers, layer_weights, sync, float(warmup)
+        w = _real(warmup)
+        if w is None or not 0 <= w < 1: raise (TypeError if w is None else ValueError)(
+            f"warmup must be a fraction of training in [0, 1), got {_describe(warmup) if w is None else w}")
+        self.layers, self.layer_weights, self.sync, self.warmup = layers, layer_weights, sync, w
         self.n_classes = None if n_classes is None else check_n_classes(n_classes)
         names = [f'{p}_{t}' for p in ('train', 'valid') for t in ('ce',) + self.term_names]
         self._metrics = {n: _TermMetric(n) for n in names + [f'{t}_weight' for t in self.term_names]}
         self._init_state()
 
-    def _init_state(self): self._features, self._fitting, self._paused = None, False, 0
+    def _init_state(self): self._features, self._fitting, self._paused, self._records_ce = None, False, 0, True
 
     @property
     def learn(self):
@@ -124,13 +160,14 @@ class FeatureLossCallback(Callback):
         return totals
 
     def before_fit(self):
-        "In a fit: check the arguments against this model and data, set up the terms, add the recorded columns."
+        "In a fit: refuse a second set of the same terms, check the arguments, set up the terms, add the columns."
         events = _fit_events(self.learn)
         if events[:1] != ['fit']:                     # validate, get_preds, predict: leave the bare model alone
             if 'fit' in events and self._fitting: self._paused += 1
             else: self._release()                     # and whatever a crashed fit left behind
             return
         self._release()
+        self._records_ce = _feature_losses(self.learn)[0] is self # refuses duplicates before anything is attached
         try:
             if is_compiled(self.model):
                 raise RuntimeError(f"{type(self).__name__} cannot hook a model compiled with torch.compile: "
@@ -148,7 +185,8 @@ class FeatureLossCallback(Callback):
             self.setup()
         except BaseException: self._release(); raise
         self._fitting, self._checked = True, False
-        self.learn.metrics = L(self.learn.metrics) + list(self._metrics.values())
+        ours = [m for n, m in self._metrics.items() if self._records_ce or n not in ('train_ce', 'valid_ce')]
+        self.learn.metrics = L(self.learn.metrics) + ours
 
     def _normalised_layer_weights(self, n_layers:int)->list:
         if self.layer_weights is None: return [1 / n_layers] * n_layers
@@ -177,7 +215,8 @@ class FeatureLossCallback(Callback):
             self.learn.loss_grad = self.learn.loss_grad + sum(w * t for w, t in zip(weights, terms))
             self.learn.loss = self.learn.loss_grad.detach().clone()
             for name, w in zip(self.term_names, weights): self._metrics[f'{name}_weight'].add(w, 1)
-        for name, v in zip(('ce',) + self.term_names, [ce] + list(terms)): self._metrics[f'{phase}_{name}'].add(v, bs)
+        if self._records_ce: self._metrics[f'{phase}_ce'].add(ce, bs) # no feature loss has added terms to it yet
+        for name, v in zip(self.term_names, terms): self._metrics[f'{phase}_{name}'].add(v, bs)
 
     def _check(self, feats:list):
         "Refuse, at the first batch and before any step, hooked layers whose outputs are not feature tensors."
@@ -296,7 +335,10 @@ class GiniKLCallback(FeatureLossCallback):
     ):
         self.gini_weight = _check_weight('gini_weight', gini_weight)
         self.kl_weight = _check_weight('kl_weight', kl_weight)
-        if memory is not None: ClassStatsMemory(memory) # refuses a bad decay now
+        if memory is not None:
+            decay = _real(memory)
+            if decay is None: raise TypeError(f"memory must be a decay in [0, 1) or None, got {_describe(memory)}")
+            memory = ClassStatsMemory(decay).decay # the memory refuses a decay outside [0, 1) now
         super().__init__(layers, layer_weights, n_classes, sync, warmup)
         self.prior, self.memory, self.feature_dim = prior, memory, feature_dim
         self.loss_terms, self._restored = None, None

@@ -8,7 +8,7 @@ __all__ = ['pool_features', 'check_n_classes', 'class_weights', 'class_sums', 'p
            'gini_kl_terms', 'gini_loss', 'kl_loss', 'GiniKLLoss']
 
 # %% ../nbs/00_core.ipynb #c0004
-import math, operator, warnings
+import math, numbers, operator, warnings
 import torch
 import torch.nn.functional as F
 import torch.distributed as dist
@@ -20,9 +20,31 @@ def _plain(x:Tensor)->Tensor:
     "`x` as a plain `torch.Tensor` (fastai's tensor subclasses slow the arithmetic down); keeps the graph."
     return x.as_subclass(Tensor) if type(x) is not Tensor else x
 
+def _real(value, name:str)->float:
+    "`value` as a float: a Python, numpy or 0-d tensor real number; bools and anything else refused, naming `name`."
+    if isinstance(value, Tensor) and value.ndim == 0: value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
 def _compute_dtype(x:Tensor)->torch.dtype:
     "float32 for half precision, float64 kept as is (so that `gradcheck` can run in double)."
     return torch.promote_types(x.dtype, torch.float32)
+
+class _Upcast(torch.autograd.Function):
+    "Half-precision `x` in float32; on the way back the gradient is clipped to the largest finite number of `x`'s dtype."
+    @staticmethod
+    def forward(ctx, x):
+        ctx.dtype = x.dtype
+        return x.float()
+    @staticmethod
+    def backward(ctx, grad):
+        big = torch.finfo(ctx.dtype).max
+        return grad.clamp(-big, big).to(ctx.dtype)
+
+def _upcast(x:Tensor)->Tensor:
+    "`x` in its compute dtype (`_compute_dtype`); a float16 gradient that would overflow comes back as ±65504, not inf."
+    return _Upcast.apply(x) if x.dtype in (torch.float16, torch.bfloat16) else x
 
 # %% ../nbs/00_core.ipynb #c0007
 def _feature_axis(feature_dim, ndim:int):
@@ -42,8 +64,10 @@ def pool_features(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`,
     if not isinstance(feats, Tensor): raise TypeError(f"features must be a torch.Tensor, got {type(feats).__name__}")
     if not feats.is_floating_point(): raise TypeError(f"features must be a floating point tensor, got {feats.dtype}")
     if feats.ndim < 2: raise ValueError(f"features need a batch and a feature axis, got shape {tuple(feats.shape)}")
+    if feats.is_meta: raise ValueError("features are on the meta device, which holds shapes but no values: "
+                                       "run the model on a real device (cpu, cuda, ...)")
     axis = _feature_axis(feature_dim, feats.ndim)
-    x = _plain(feats).to(_compute_dtype(feats)).abs()
+    x = _upcast(_plain(feats)).abs()
     if axis is not None:
         x = x.movedim(axis, 1)
         return x.mean(tuple(range(2, x.ndim))) if x.ndim > 2 else x
@@ -106,8 +130,9 @@ def class_weights(targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)
 
 # %% ../nbs/00_core.ipynb #c0016
 def _no_autocast(feats):
-    "A context in which autocast is off on the device of `feats`."
-    return torch.autocast(feats.device.type if isinstance(feats, Tensor) else 'cpu', enabled=False)
+    "A context in which autocast is off on the device of `feats` (the CPU for what is not a tensor on a real device)."
+    real = isinstance(feats, Tensor) and not feats.is_meta
+    return torch.autocast(feats.device.type if real else 'cpu', enabled=False)
 
 def _check_finite(sums:Tensor):
     "Refuse NaN or Inf in the statistics: checked on each feature's total over the classes (one pass, not three)."
@@ -132,11 +157,11 @@ def present_class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N
                        targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)`
                        n_classes:int, # Number of classes `C`
                        feature_dim:int=None, # Axis that holds the features; `None`: read from the layout
-                      )->tuple: # Sums `(F,k)`, totals `(k,)` and the sorted classes `(k,)` of the `k` present classes
-    "The statistics of the classes present in the batch only: the columns of `class_sums` that are not empty."
+                      )->tuple: # float64 sums `(F,k)`, totals `(k,)` and the sorted classes `(k,)` of the `k` present classes
+    "The statistics of the classes present in the batch only, in float64: the columns of `class_sums` that are not empty."
     n_classes = check_n_classes(n_classes)
     with _no_autocast(feats):
-        m = pool_features(feats, feature_dim)
+        m = pool_features(feats, feature_dim).double()
         labels, rows = _labels_or_rows(targ, n_classes, m.shape[0])
         if rows is None:
             classes, index = torch.unique(labels.to(m.device), return_inverse=True)
@@ -179,21 +204,25 @@ def _checked_prior(prior, n_classes:int):
     if isinstance(prior, str):
         if prior == 'batch': return prior
         raise ValueError(f"{_PRIOR_KINDS}; got {prior!r}")
-    try: freqs = torch.as_tensor(prior)
+    try: freqs = prior.detach() if isinstance(prior, Tensor) else torch.as_tensor(prior, dtype=torch.float64)
     except (TypeError, ValueError, RuntimeError) as e:
         raise TypeError(f"{_PRIOR_KINDS}; got {type(prior).__name__}") from e
     if not freqs.is_floating_point(): freqs = freqs.double()
     if freqs.shape != (n_classes,):
         raise ValueError(f"prior must have one entry per class ({n_classes}), got shape {tuple(freqs.shape)}")
-    if not torch.isfinite(freqs).all() or (freqs < 0).any():
-        raise ValueError("prior entries must be finite and non-negative")
-    return freqs
+    if torch.isnan(freqs).any() or (freqs < 0).any(): raise ValueError("prior entries must be non-negative numbers")
+    if torch.isinf(freqs).any():
+        raise ValueError(f"prior entries overflow {freqs.dtype} (or are infinite): give relative frequencies, "
+                         "e.g. class counts or fractions")
+    top = freqs.max()
+    return freqs / top if top > 0 else freqs # only ratios matter: scaled so that float32 holds them
 
 def _prior_on(prior, totals:Tensor, classes:Tensor)->Tensor:
     "The prior (from `_checked_prior`) over the present `classes`, whose totals are `totals`, summing to 1."
     if prior is None: pi = torch.ones_like(totals)
     elif isinstance(prior, str): pi = totals
     else: pi = prior.to(totals)[classes.to(totals.device)]
+    if not len(pi): return pi # an empty batch: no class, no KL term
     mass = pi.sum()
     if mass <= 0: raise ValueError("the prior gives no mass to any class present in the batch")
     return pi / mass
@@ -217,22 +246,32 @@ def kl_term(shares:Tensor, # Shares `p` `(F,C)` from `feature_shares`
     return kl * live.any()
 
 # %% ../nbs/00_core.ipynb #c0109
-_REL_FLOOR, _ABS_FLOOR = 1e-2, 1e-20 # The floor of the feature weights: f = max(_REL_FLOOR * mean total, _ABS_FLOOR)
+_REL_FLOOR, _ABS_FLOOR = 1e-2, 1e-20 # The floor of the gradient's feature weights: f = max(_REL_FLOOR * mean total, _ABS_FLOOR)
 
-def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
-           totals:Tensor, # Their totals `(k,)`, all positive
-           prior:Tensor=None, # Prior `(k,)` over them, summing to 1; `None`: the Gini term only
-           rel_floor:float=_REL_FLOOR, # The floor's fraction of the mean feature total
-          )->tuple: # `(G, K)`, `K` is `None` without `prior`
-    "The Gini and KL terms of the definition, from the statistics of the present classes."
-    nf, k = sums.shape
-    if nf == 0 or k == 0:
-        zero = sums.sum() * 0
-        return zero, (None if prior is None else zero)
-    inv_n = 1 / totals
-    unit = torch.maximum((sums.detach() @ inv_n).max(), inv_n.max() * 1e-30)    # the largest feature total, detached
-    s = sums * (inv_n / unit)                                                    # class means, in that unit
-    t = s.sum(1)                                                                 # feature totals
+def _definition_terms(means:Tensor, # Class means `s` `(F,k)` of the present classes
+                      prior:Tensor=None, # Prior `(k,)` over them, summing to 1; `None`: the Gini term only
+                     )->tuple: # `(G, K)` of the definition, `K` is `None` without `prior`
+    "The definition's values, from float64 class means: each feature's shares relative to its own largest class mean."
+    top = means.amax(1)
+    live = top > 0
+    ones = torch.ones_like(top)
+    r = means / torch.where(live, top, ones)[:, None]
+    p = r / torch.where(live, r.sum(1), ones)[:, None]                            # shares; 0 on dead features
+    n_live = live.sum().clamp_min(1)
+    G = ((1 - p.square().sum(1)) * live).sum() / n_live
+    if prior is None: return G, None
+    q = p.sum(0) / n_live
+    return G, (torch.xlogy(prior, prior) - prior * q.clamp_min(_KL_EPS).log()).sum() * live.any()
+
+def _floored_terms(means:Tensor, # Class means `s` `(F,k)` of the present classes
+                   prior:Tensor=None, # Prior `(k,)` over them, summing to 1; `None`: the Gini term only
+                   rel_floor:float=_REL_FLOOR, # The floor's fraction of the mean feature total
+                  )->tuple: # `(G_f, K_f)` whose gradients the terms take, `K_f` is `None` without `prior`
+    "The terms with each feature weighted by min(1, t_j/f): the same values above the floor, a bounded gradient below."
+    nf = means.shape[0]
+    unit = means.detach().sum(1).max().clamp_min(torch.finfo(means.dtype).tiny) # largest feature total, detached
+    s = means / unit
+    t = s.sum(1)                                                                 # feature totals, in that unit
     floor = torch.maximum(t.sum() * (rel_floor / nf), _ABS_FLOOR / unit)
     inv_d = 1 / torch.maximum(t, floor)
     a = t * inv_d                                                                # weights min(1, t/f)
@@ -241,8 +280,24 @@ def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
     G = (a * (1 - s.square().sum(1) * inv_t * inv_t)).sum() / A.clamp_min(1)
     if prior is None: return G, None
     q = (inv_d @ s) / A.clamp_min(torch.finfo(A.dtype).tiny)                    # sum_j a_j p_jc / A
-    K = A.clamp_max(1) * (torch.xlogy(prior, prior) - prior * q.clamp_min(_KL_EPS).log()).sum()
-    return G, K
+    return G, A.clamp_max(1) * (torch.xlogy(prior, prior) - prior * q.clamp_min(_KL_EPS).log()).sum()
+
+def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
+           totals:Tensor, # Their totals `(k,)`, all positive
+           prior:Tensor=None, # Prior `(k,)` over them, summing to 1; `None`: the Gini term only
+           dtype:torch.dtype=None, # dtype of the terms (default: that of `sums`)
+           rel_floor:float=_REL_FLOOR, # The floor's fraction of the mean feature total, for the gradient
+          )->tuple: # `(G, K)`, `K` is `None` without `prior`
+    "The Gini and KL terms: the values of the definition, with the gradients of the floored terms."
+    nf, k = sums.shape
+    if nf == 0 or k == 0:
+        zero = sums.sum().to(dtype or sums.dtype) * 0
+        return zero, (None if prior is None else zero)
+    dtype = dtype or sums.dtype
+    means = sums / totals
+    with torch.no_grad(): values = _definition_terms(means, None if prior is None else prior.to(means.dtype))
+    floored = _floored_terms(means.to(dtype), None if prior is None else prior.to(dtype), rel_floor)
+    return tuple(None if v is None else v.to(dtype) + (f - f.detach()) for v, f in zip(values, floored))
 
 # %% ../nbs/00_core.ipynb #c0027
 def sync_enabled(sync)->bool:
@@ -293,10 +348,13 @@ def sync_sums(sums:Tensor, # Per-class activation sums of this process's shard: 
 # %% ../nbs/00_core.ipynb #c0033
 class ClassStatsMemory:
     "Exponentially decayed sums of the class statistics of past batches, added to each new batch's."
+    forget_below = 1e-20 # A remembered class total below this many samples is forgotten: the class becomes absent
+
     def __init__(self, decay:float=0.9): # A batch `k` steps old counts `decay**k`; 0 remembers nothing
-        if isinstance(decay, bool) or not isinstance(decay, (int, float)) or not 0 <= decay < 1:
-            raise ValueError(f"the memory's decay must be a number in [0, 1), got {decay!r}")
-        self.decay = float(decay)
+        try: d = _real(decay, "the memory's decay")
+        except TypeError: d = None
+        if d is None or not 0 <= d < 1: raise ValueError(f"the memory's decay must be a number in [0, 1), got {decay!r}")
+        self.decay = d
         self.reset()
 
     def reset(self):
@@ -325,7 +383,8 @@ class ClassStatsMemory:
         else:
             columns = classes.to(sums.device)
             new_sums.index_add_(1, columns, sums.detach()); new_totals.index_add_(0, columns, totals)
-        self.sums, self.totals = new_sums, new_totals
+        kept_classes = new_totals >= self.forget_below
+        self.sums, self.totals = new_sums * kept_classes, new_totals * kept_classes
         if classes is None:
             present = totals > 0
             ones = torch.ones_like(totals)
@@ -361,7 +420,7 @@ def _layer_stats(feats, targ, n_classes:int, sync, memory, feature_dim)->tuple:
 def _gini_kl(feats, targ, n_classes:int, prior, sync, memory, feature_dim, kl:bool=True)->tuple:
     "`(G, K)` of one layer, with `prior` from `_checked_prior` (`K` is `None` unless `kl`)."
     sums, totals, classes = _layer_stats(feats, targ, n_classes, sync, memory, feature_dim)
-    return _terms(sums, totals, _prior_on(prior, totals, classes) if kl else None)
+    return _terms(sums, totals, _prior_on(prior, totals, classes) if kl else None, dtype=_compute_dtype(feats))
 
 def gini_kl_terms(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or any layout with `feature_dim`
                   targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)` summing to 1
@@ -399,11 +458,8 @@ def kl_loss(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or an
 # %% ../nbs/00_core.ipynb #c0125
 def _term_weight(value, name:str)->float:
     "`value` as a finite non-negative float; anything else is refused with a message naming the argument."
-    if value is None or isinstance(value, (str, bytes, bool)):
-        raise TypeError(f"{name} must be a non-negative number, got {value!r}")
-    try: v = float(value)
-    except (TypeError, ValueError, RuntimeError):
-        raise TypeError(f"{name} must be a non-negative number, got {type(value).__name__}") from None
+    try: v = _real(value, name)
+    except TypeError: raise TypeError(f"{name} must be a non-negative number, got {value!r}") from None
     if not math.isfinite(v) or v < 0: raise ValueError(f"{name} must be a finite non-negative number, got {value!r}")
     return v
 
@@ -440,9 +496,9 @@ class GiniKLLoss(nn.Module):
         self._prior_name = None if isinstance(prior, Tensor) else prior
         self.register_buffer('prior_freqs', prior.float() if isinstance(prior, Tensor) else None, persistent=False)
         self.layer_weights = _layer_weights(layer_weights)
-        if memory is not None: ClassStatsMemory(memory) # refuses a bad decay now
+        if memory is not None: memory = ClassStatsMemory(memory).decay # refuses a bad decay now; numpy or 0-d accepted
         self.sync, self.memory, self.feature_dim = sync, memory, feature_dim
-        self.memories = []
+        self.memories, self._ranks_agree = [], False
 
     def terms(self,
               feats, # One layer's output, or a list or tuple of them (one per layer)
@@ -454,6 +510,7 @@ class GiniKLLoss(nn.Module):
         weights = self.layer_weights or (1.,) * len(feats)
         if len(weights) != len(feats):
             raise ValueError(f"layer_weights has {len(weights)} entries for {len(feats)} feature tensors")
+        if not self._ranks_agree: self._check_ranks_agree(feats)
         memories = self._memories(len(feats)) if self.memory is not None and self.training else [None] * len(feats)
         prior = self._prior_name if self.prior_freqs is None else self.prior_freqs
         G = K = 0.
@@ -469,6 +526,26 @@ class GiniKLLoss(nn.Module):
         "`gini_weight * G + kl_weight * K`, the terms averaged over the layers."
         G, K = self.terms(feats, targ)
         return self.gini_weight * G + self.kl_weight * K
+
+    def _fingerprint(self, feats:list)->dict:
+        "The settings every process must share: the terms of different settings cannot be summed over processes."
+        prior = self._prior_name or 'uniform'
+        if self.prior_freqs is not None: prior = f"a vector (hash {hash(tuple(self.prior_freqs.tolist())):x})"
+        return {'n_classes': self.n_classes, 'prior': prior, 'sync': sync_enabled(self.sync), 'layers': len(feats),
+                'feature widths': tuple(pool_features(f.detach()[:0], self.feature_dim).shape[1] for f in feats),
+                'dtypes': tuple(str(f.dtype) for f in feats)}
+
+    def _check_ranks_agree(self, feats:list):
+        "At the first call with several processes, every process compares its settings with the others' (once)."
+        if not (dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1): return
+        mine, everyone = self._fingerprint(feats), [None] * dist.get_world_size()
+        dist.all_gather_object(everyone, mine)
+        differ = [k for k in mine if any(fp[k] != mine[k] for fp in everyone)]
+        if differ:
+            detail = '; '.join(f"{k}: " + ', '.join(f"rank {r} {fp[k]}" for r, fp in enumerate(everyone)) for k in differ)
+            raise ValueError(f"the processes disagree on the Gini/KL terms ({detail}): every process must use the "
+                             "same n_classes, prior, sync and hooked layers, with features of the same width and dtype")
+        self._ranks_agree = True
 
     def _memories(self, n_layers:int)->list:
         "One memory per layer, made at the first call in training mode."

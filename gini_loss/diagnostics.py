@@ -278,15 +278,14 @@ def _plot_gini(ax, name:str, gini:Tensor, n_classes:int):
     top = 1 - 1 / n_classes
     # float32 rounding can overshoot the maximum 1-1/C
     ax.hist(gini.double().clamp(0, top).numpy(), bins=np.linspace(0, top, 31))
-    if len(gini): title = f"{name}\nmean feature Gini {gini.mean():.3f} ({len(gini)} live features)"
-    else: title = f"{name}\nno live feature"
-    ax.set(title=title, xlabel='Gini impurity of a feature', ylabel='features')
+    # short lines, so that the titles of neighbouring columns do not run into each other
+    stats = f"mean feature Gini {gini.mean():.3f}\n{len(gini)} live features" if len(gini) else "no live feature"
+    ax.set(title=f"{name}\n{stats}", xlabel='Gini impurity of a feature', ylabel='features')
 
 def _plot_shares(ax, shares:Tensor):
     "Heatmap of the share matrix, classes down, features across, sorted by their top class."
     im = ax.imshow(_sorted_shares(shares).T, aspect='auto', interpolation='nearest', vmin=0, vmax=1, cmap='viridis')
-    ax.set(title='share of each feature held by each class', xlabel='live features, sorted by their top class',
-           ylabel='class')
+    ax.set(title='share of each feature\nheld by each class', xlabel='live features,\nsorted by their top class', ylabel='class')
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return im
 

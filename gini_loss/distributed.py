@@ -100,7 +100,7 @@ def cpu_broadcast_fix():
 # %% ../nbs/06_distributed.ipynb #c0026
 def sync_bytes(n_features:int, # Features `F` of the hooked layer
                n_classes:int, # Number of classes `C`
-               itemsize:int=4, # Bytes per number: 4 for float32
+               itemsize:int=8, # Bytes per number: 8 for float64, the statistics' precision
                batch_size:int=None, # Global batch size, which bounds the classes present; `None`: all `C` may be
               )->int: # Bytes of the tensor `sync_sums` all-reduces (at most), once forward and once backward per step
     "Size of one hooked layer's synchronised statistics: `F*k + k` numbers for the `k` classes of the global batch."

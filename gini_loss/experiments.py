@@ -89,37 +89,39 @@ VARIANTS = {
     'ce+kl': 'cross-entropy + KL term (Gini weight 0)',
     'ce+gini+kl': "cross-entropy + Gini + KL terms: the paper's loss",
     'ce+ls': 'label-smoothing cross-entropy',
+    'ce+ls+gini+kl': 'label-smoothing cross-entropy + Gini + KL terms',
     'ce+center': 'cross-entropy + center loss (Wen et al., 2016)',
 }
 DEFAULT_VARIANTS = ('ce', 'ce+gini', 'ce+kl', 'ce+gini+kl')
 
 # %% ../nbs/05_experiments.ipynb #c0015
 _VARIANT_HP = {'ce+gini': ('gini_weight',), 'ce+kl': ('kl_weight',), 'ce+gini+kl': ('gini_weight', 'kl_weight'),
-               'ce+ls': ('ls_eps',), 'ce+center': ('center_weight', 'center_alpha')}
+               'ce+ls': ('ls_eps',), 'ce+ls+gini+kl': ('ls_eps', 'gini_weight', 'kl_weight'),
+               'ce+center': ('center_weight', 'center_alpha')}
+_TERM_VARIANTS = ('ce+gini', 'ce+kl', 'ce+gini+kl', 'ce+ls+gini+kl') # a GiniKLCallback, with its prior and warm-up
 _VARIANT_KEYS = ('gini_weight', 'kl_weight', 'ls_eps', 'center_weight', 'center_alpha', 'prior', 'warmup')
 _TERM_OPTIONS = ('prior', 'warmup') # of the Gini/KL variants, in a configuration only when set
 
 def _variant_hparams(variant:str, hp:dict)->dict:
     "The hyperparameters that define `variant`."
     p = {k: hp[k] for k in _VARIANT_HP.get(variant, ())}
-    if variant in ('ce+gini', 'ce+kl', 'ce+gini+kl'):
+    if variant in _TERM_VARIANTS:
         p.update({k: hp[k] for k in _TERM_OPTIONS if hp.get(k) is not None})
     return p
 
 def _variant_parts(variant:str, config:dict)->tuple:
     "The loss function and the callbacks of `variant`, on the layer and with the warm-up and KL target of `config`."
     p, layer = _variant_hparams(variant, config), config.get('layer')
-    if variant == 'ce+ls': return LabelSmoothingCrossEntropyFlat(eps=p['ls_eps']), []
+    loss = LabelSmoothingCrossEntropyFlat(eps=p['ls_eps']) if 'ls_eps' in p else CrossEntropyLossFlat()
     if variant == 'ce+center':
-        center = CenterLossCallback(layer, center_weight=p['center_weight'], alpha=p['center_alpha'])
-        return CrossEntropyLossFlat(), [center]
-    if variant == 'ce': return CrossEntropyLossFlat(), []
+        return loss, [CenterLossCallback(layer, center_weight=p['center_weight'], alpha=p['center_alpha'])]
+    if variant not in _TERM_VARIANTS: return loss, []
     recipe = {}
     if config.get('recipe') == 'paper':
         recipe = dict(prior=config['prior'], warmup=config['warmup_epochs'] / config['epochs'])
     else: recipe = {k: p[k] for k in _TERM_OPTIONS if k in p}
     terms = GiniKLCallback(layer, gini_weight=p.get('gini_weight', 0.), kl_weight=p.get('kl_weight', 0.), **recipe)
-    return CrossEntropyLossFlat(), [terms]
+    return loss, [terms]
 
 # %% ../nbs/05_experiments.ipynb #c0102
 RECIPES = {
@@ -254,11 +256,23 @@ def _apply_regime(dls:DataLoaders, config:dict, seed:int)->DataLoaders:
     new.c, new.vocab = dls.c, dls.vocab
     return new
 
+# %% ../nbs/05_experiments.ipynb #h300
+def _as_number(x):
+    "`x` as a Python `int` or `float` if it is a numpy number, or a 0-d array or tensor of numbers; else `x` itself."
+    if isinstance(x, Tensor) and x.ndim == 0 and x.dtype != torch.bool: x = x.item()
+    elif isinstance(x, np.ndarray) and x.ndim == 0 and x.dtype != np.bool_: x = x.item()
+    if isinstance(x, np.integer): return int(x) # a numpy bool is no np.integer: it stays a bool
+    if isinstance(x, np.floating): return float(x)
+    return x
+
 # %% ../nbs/05_experiments.ipynb #c0018
-def _whole(x): return int(x) if isinstance(x, float) and x.is_integer() else x
+def _whole(x):
+    "`x` as a Python number (see `_as_number`), and as an int if it is a whole float."
+    x = _as_number(x)
+    return int(x) if isinstance(x, float) and x.is_integer() else x
 
 def _run_config(dataset, arch, variant, hp:dict, train:dict)->dict:
-    "A run's configuration, which is its identity: a whole number given as a float is stored as an int (the command line's `1.0` names the run of `1`)."
+    "A run's configuration, which is its identity: numbers as Python's, a whole number given as a float as an int (the command line's `1.0` names the run of `1`)."
     config = dict(dataset=dataset, arch=arch, variant=variant, **_variant_hparams(variant, hp), **train)
     return {k: _whole(v) for k, v in config.items()}
 
@@ -571,7 +585,9 @@ def _check_args(dataset, arch, variants, seeds, recipe, epochs, bs, lr, wd, hp:d
              f"variants must be distinct and not empty, got {list(variants)}")
     if dataset not in DATASETS: raise ValueError(f"unknown data set {dataset!r}; known: {', '.join(DATASETS)}")
     _resolve(arch)
-    seeds = list(seeds) if not isinstance(seeds, int) else [seeds]
+    seeds = _as_number(seeds)
+    try: seeds = [seeds] if isinstance(seeds, int) else [_as_number(s) for s in seeds]
+    except TypeError: seeds = [seeds] # neither a number nor a collection: refused below
     if not seeds or any(isinstance(s, bool) or not isinstance(s, int) for s in seeds) or len(set(seeds)) != len(seeds):
         raise ValueError(f"seeds must be distinct ints, got {seeds}")
     _require(_is_num(epochs, True) and epochs >= 1, f"epochs must be a positive int, got {epochs!r}")
@@ -697,13 +713,16 @@ def _read_json(path:Path):
     try: return json.loads(path.read_text()), None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e: return None, f'unreadable: {e}'
 
-def _load_run(path:Path, config:dict=None, seed:int=None):
-    "The finished run in `path` (of `config` and `seed`); `None`, with a warning saying why, if it is not one."
-    if not path.is_file(): return None
+def _run_state(out:Path, name:str, config:dict, seed:int, keep:bool=False, features:bool=False)->tuple:
+    "The record of run `name` (of `config`, `seed`) if it is done in `out`, else `None`; and why a file there is not."
+    path = out/f'{name}.json'
+    if not path.is_file(): return None, None
     rec, problem = _read_json(path)
     problem = problem or _run_problem(rec, path, config, seed)
-    if problem is None: return rec
-    warnings.warn(f"{path} cannot be read as a run ({problem}); training that run again")
+    if problem: return None, f'cannot be read as a run ({problem})'
+    if keep and not (out/f'{name}.pth').is_file(): return None, f'is a run whose weights, {name}.pth, are missing'
+    if features and 'features' not in rec: return None, 'is a run without the test-feature diagnostics asked for'
+    return rec, None
 
 
 # %% ../nbs/05_experiments.ipynb #4c0908ed
@@ -831,9 +850,9 @@ def run_experiment(dataset:str='digits', # One of `gini_loss.data.DATASETS`
                    bs:int=None, # Batch size (default: the recipe's)
                    lr:float=None, # Peak (one_cycle) or initial (paper) learning rate (default: the recipe's)
                    wd:float=None, # Weight decay (default: the recipe's; fastai's 0.01 for one_cycle)
-                   gini_weight:float=None, # Weight of the Gini term of 'ce+gini', 'ce+gini+kl' (default: the recipe's)
-                   kl_weight:float=None, # Weight of the KL term in 'ce+kl' and 'ce+gini+kl' (default: the recipe's)
-                   ls_eps:float=0.1, # Label smoothing of 'ce+ls'
+                   gini_weight:float=None, # Weight of the Gini term of 'ce+gini', 'ce+gini+kl', 'ce+ls+gini+kl' (default: the recipe's)
+                   kl_weight:float=None, # Weight of the KL term in 'ce+kl', 'ce+gini+kl', 'ce+ls+gini+kl' (default: the recipe's)
+                   ls_eps:float=0.1, # Label smoothing of 'ce+ls' and 'ce+ls+gini+kl'
                    center_weight:float=0.003, # Weight λ of the center loss in 'ce+center'
                    center_alpha:float=0.5, # Learning rate α of the centers in 'ce+center'
                    prior:str=None, # KL prior of the Gini/KL variants: 'dataset' (default), 'uniform', 'batch'
@@ -859,8 +878,12 @@ def run_experiment(dataset:str='digits', # One of `gini_loss.data.DATASETS`
                    progress:bool=True, # Show progress bars and the epochs' metrics
                    note:str=None, # A line added to `results.md` (e.g. the command that ran)
                    dry_run:bool=False, # Check everything and return the plan of the runs, without training
-                  )->pd.DataFrame: # `summarize` of the runs; with `dry_run`, one row per run (`done`: file there)
+                  )->pd.DataFrame: # `summarize` of the runs; with `dry_run`, one row per run: `done`, or why not
     "Train every variant × seed (skipping the runs already in `out`), write `results.md`, and return the summary."
+    epochs, bs, lr, wd, gini_weight, kl_weight, ls_eps, center_weight, center_alpha, warmup, images_per_class, \
+        imbalance, label_noise, holdout, img_size, subset, valid_pct, num_workers = map(_as_number, (epochs, bs, lr, wd,
+        gini_weight, kl_weight, ls_eps, center_weight, center_alpha, warmup, images_per_class, imbalance, label_noise,
+        holdout, img_size, subset, valid_pct, num_workers)) # numpy numbers and 0-d tensors as Python's
     if recipe not in RECIPES: raise ValueError(f"unknown recipe {recipe!r}; known: {', '.join(RECIPES)}")
     d = RECIPES[recipe]
     given = dict(arch=arch, epochs=epochs, bs=bs, lr=lr, wd=wd, gini_weight=gini_weight, kl_weight=kl_weight,
@@ -887,18 +910,22 @@ def run_experiment(dataset:str='digits', # One of `gini_loss.data.DATASETS`
     for v in variants: _variant_parts(v, {**jobs[0][2], **hp}) # the callbacks refuse bad settings now
     out = _writable_dir(out)
     _remove_strays(out)
+    keeps = lambda seed: (diagnostics if save_weights is None else save_weights) and seed == seeds[0]
+    state = lambda seed, config: _run_state(out, _run_name(config, seed), config, seed, keeps(seed), features)
     if dry_run:
-        names = [_run_name(c, s) for s, v, c in jobs]
-        return pd.DataFrame([dict(variant=v, seed=s, run=n, done=(out/f'{n}.json').is_file(),
-                                  train_images=info['n_train'] * epochs, eval_images=info['n_eval'])
-                             for (s, v, c), n in zip(jobs, names)])
+        plan = []
+        for s, v, c in jobs:
+            (record, why), n = state(s, c), _run_name(c, s)
+            plan.append(dict(variant=v, seed=s, run=n, done=record is not None, train_images=info['n_train'] * epochs,
+                             eval_images=info['n_eval'], note=f'{n}.json {why}' if why else ''))
+        return pd.DataFrame(plan)
     records = []
     bar = progress_bar(jobs, leave=True) if progress else jobs
     for i, (seed, variant, config) in enumerate(bar):
-        name = _run_name(config, seed)
-        record = _load_run(out/f'{name}.json', config, seed)
-        keep = (diagnostics if save_weights is None else save_weights) and seed == seeds[0]
-        if record is None or (keep and not (out/f'{name}.pth').is_file()) or (features and 'features' not in record):
+        name, keep = _run_name(config, seed), keeps(seed)
+        record, why = state(seed, config)
+        if why: warnings.warn(f"{out/name}.json {why}; training that run again")
+        if record is None:
             if progress: print(f"\nrun {i+1}/{len(jobs)}: {variant}, seed {seed}", flush=True)
             record, learn = _train_run(config, seed, path, device, progress, num_workers, features, eval_every_epoch)
             if note: record['note'] = note
@@ -916,11 +943,17 @@ def _split_list(s:str, conv, what:str)->tuple:
     try: return tuple(conv(x.strip()) for x in s.split(',') if x.strip())
     except ValueError: raise ValueError(f"{what} must be a comma-separated list, got {s!r}") from None
 
+def _refuse(prog:str, e:Exception):
+    "End command `prog` as argparse ends it on a bad argument: `prog: error: <e>` on one line of stderr, exit status 2."
+    import sys
+    print(f"{prog}: error: {' '.join(str(e).split())}", file=sys.stderr)
+    raise SystemExit(2)
+
 @call_parse
 def gini_loss_train(
     dataset:str='digits', # Data set: digits (embedded), fashion_mnist, cifar100 or caltech101
     arch:str=None, # Model: resnet17, resnet18, resnet50, cvt13, a timm or tv:<torchvision> name (default by recipe)
-    variants:str=','.join(DEFAULT_VARIANTS), # Comma-separated variants among: ce, ce+gini, ce+kl, ce+gini+kl, ce+ls...
+    variants:str=','.join(DEFAULT_VARIANTS), # Comma-separated variants among: ce, ce+gini, ce+kl, ce+gini+kl, ce+ls, ce+ls+gini+kl, ce+center
     seeds:str='0,1,2', # Comma-separated seeds; each is shared by all variants (split, data order, initial weights)
     recipe:str='one_cycle', # one_cycle (fastai's Adam, one-cycle policy) or paper (the reference code's SGD recipe)
     epochs:int=None, # Epochs per run (default: 20; paper: 250)
@@ -929,7 +962,7 @@ def gini_loss_train(
     wd:float=None, # Weight decay (default: fastai's 0.01; paper: 5e-4)
     gini_weight:float=None, # Weight of the Gini term (default: 0.5)
     kl_weight:float=None, # Weight of the KL term (default: 0.2; paper: 0.5)
-    ls_eps:float=0.1, # Label smoothing of ce+ls
+    ls_eps:float=0.1, # Label smoothing of ce+ls and ce+ls+gini+kl
     center_weight:float=0.003, # Weight of the center loss in ce+center
     center_alpha:float=0.5, # Learning rate of the class centers in ce+center
     prior:str=None, # KL prior of the Gini/KL variants: dataset, uniform or batch (default: dataset; paper: batch)
@@ -957,20 +990,23 @@ def gini_loss_train(
     "Train every variant × seed (finished runs in --out are skipped), print the table, write results and diagnostics."
     import sys
     note = f"Command: `{' '.join(['gini_loss_train'] + sys.argv[1:])}`"
-    tab = run_experiment(dataset, arch, _split_list(variants, str, 'variants'), _split_list(seeds, int, 'seeds'),
-                         recipe=recipe, epochs=epochs, bs=bs, lr=lr, wd=wd, gini_weight=gini_weight,
-                         kl_weight=kl_weight, ls_eps=ls_eps, center_weight=center_weight, center_alpha=center_alpha,
-                         prior=prior, warmup=warmup, images_per_class=images_per_class, imbalance=imbalance,
-                         label_noise=label_noise, features=features,
-                         eval_every_epoch=not eval_last_only,
-                         holdout=holdout, out=out, path=path, img_size=img_size, subset=subset, valid_pct=valid_pct,
-                         pretrained=pretrained, device=device, bf16=bf16, channels_last=channels_last,
-                         diagnostics=not (no_diagnostics or dry_run), save_weights=save_weights or None,
-                         progress=not quiet, note=note, dry_run=dry_run)
+    try: # the checks, as a dry run: a refused argument ends the command as argparse ends it
+        args = dict(dataset=dataset, arch=arch, variants=_split_list(variants, str, 'variants'),
+                    seeds=_split_list(seeds, int, 'seeds'), recipe=recipe, epochs=epochs, bs=bs, lr=lr, wd=wd,
+                    gini_weight=gini_weight, kl_weight=kl_weight, ls_eps=ls_eps, center_weight=center_weight,
+                    center_alpha=center_alpha, prior=prior, warmup=warmup, images_per_class=images_per_class,
+                    imbalance=imbalance, label_noise=label_noise, features=features,
+                    eval_every_epoch=not eval_last_only,
+                    holdout=holdout, out=out, path=path, img_size=img_size, subset=subset, valid_pct=valid_pct,
+                    pretrained=pretrained, device=device, bf16=bf16, channels_last=channels_last,
+                    diagnostics=not no_diagnostics, save_weights=save_weights or None, note=note)
+        plan = run_experiment(**args, progress=False, dry_run=True)
+    except (ValueError, OSError) as e: _refuse('gini_loss_train', e)
     out = Path(out).resolve()
     if dry_run:
-        print(tab.to_string(index=False))
-        print(f"\n{(~tab.done).sum()} of {len(tab)} runs to train into {out}; nothing was trained (--dry_run)")
+        print(plan.to_string(index=False))
+        print(f"\n{(~plan.done).sum()} of {len(plan)} runs to train into {out}; nothing was trained (--dry_run)")
         return
+    tab = run_experiment(**args, progress=not quiet)
     print('\n' + results_markdown(tab))
     print(f"\nRun files, results.md{'' if no_diagnostics else ', diagnostics.md, diagnostics.png'} in {out}")
