@@ -7,35 +7,46 @@ config.read('settings.ini', encoding='utf-8')
 cfg = config['DEFAULT']
 
 cfg_keys = 'version description keywords author author_email'.split()
-expected = cfg_keys + "lib_name user branch license status min_python audience language".split()
+expected = cfg_keys + "lib_name branch license status min_python audience language".split()
 for o in expected: assert o in cfg, "missing expected setting: {}".format(o)
 setup_cfg = {o:cfg[o] for o in cfg_keys}
 
+# settings.ini `license` as an SPDX expression, and the classifier older setuptools (before 77) use in its place.
 licenses = {
-    'apache2': ('Apache Software License 2.0','OSI Approved :: Apache Software License'),
-    'mit': ('MIT License', 'OSI Approved :: MIT License'),
+    'apache2': ('Apache-2.0', 'OSI Approved :: Apache Software License'),
+    'mit': ('MIT', 'OSI Approved :: MIT License'),
 }
 statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive' ]
-py_versions = '3.9 3.10 3.11 3.12'.split()
+# The Python versions `tools/test_wheel.sh` installs the wheel into (its oldest end and its newest end).
+py_versions = '3.10 3.11'.split()
 
-requirements = shlex.split(cfg.get('requirements', ''))
-extras = {
-    'dev': shlex.split(cfg.get('dev_requirements', '')),
-    'cvt': shlex.split(cfg.get('cvt_requirements', '')),
-}
+def reqs(key:str)->list:
+    "The requirements in settings.ini `key`, one per word; `#` starts a comment running to the end of its line."
+    return shlex.split(cfg.get(key, ''), comments=True)
+
+requirements = reqs('requirements')
+extras = {name: reqs(f'{name}_requirements') for name in ('dev', 'cvt', 'lightning', 'accelerate')}
 lic = licenses.get(cfg['license'].lower(), (cfg['license'], None))
+spdx = int(setuptools.__version__.split('.')[0]) >= 77 # License-Expression metadata (PEP 639)
+license_cfg = {'license_expression': lic[0]} if spdx else {'license': lic[0]}
 min_python = cfg['min_python']
 console_scripts = cfg.get('console_scripts', '').split()
 
+# Addresses only where they exist: settings.ini leaves `git_url` and `doc_host` empty while the project has neither.
+project_urls = {name: url for name, url in [('Source', cfg.get('git_url', '').strip()),
+                                            ('Documentation', (cfg.get('doc_host', '').strip() and
+                                                               cfg['doc_host'].strip().rstrip('/') + cfg.get('doc_baseurl', '')))]
+                if url}
+
 setuptools.setup(
     name = cfg['lib_name'],
-    license = lic[0],
     classifiers = [
-        'Development Status :: ' + statuses[int(cfg['status'])],
+        'Development Status :: ' + statuses[int(cfg['status']) - 1],
         'Intended Audience :: ' + cfg['audience'].title(),
         'Natural Language :: ' + cfg['language'].title(),
-    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1] ] if lic[1] else []),
-    url = cfg['git_url'],
+    ] + ['Programming Language :: Python :: '+o for o in py_versions[py_versions.index(min_python):]] + (['License :: ' + lic[1]] if lic[1] and not spdx else []),
+    **({'url': project_urls['Source']} if 'Source' in project_urls else {}),
+    project_urls = project_urls,
     packages = setuptools.find_packages(include=[cfg['lib_name'], cfg['lib_name'] + '.*']),
     include_package_data = True,
     install_requires = requirements,
@@ -48,4 +59,5 @@ setuptools.setup(
         'console_scripts': console_scripts,
         'nbdev': [f'{cfg.get("lib_path")}={cfg.get("lib_path")}._modidx:d']
     },
+    **license_cfg,
     **setup_cfg)

@@ -2,7 +2,9 @@
 of timm's ResNet-18 (1 input channel, 10 classes) on Fashion-MNIST through `gini_loss.data.get_dls`, on the CPU.
 
 Usage: python benchmarks/data_wait.py [--steps 40] [--warmup 5] [--bs 128]
-Prints the fraction of step time spent waiting for the next batch (target: at most 10%)."""
+       python benchmarks/data_wait.py --smoke     # seconds: 3 steps after 1, batch 16
+Prints the fraction of step time spent waiting for the next batch (target: at most 10%). Its last run is quoted in the
+data notebook, nbs/03_data.ipynb (section "Speed")."""
 import argparse, os, time
 import torch, timm
 from gini_loss.data import get_dls
@@ -32,7 +34,9 @@ if __name__ == '__main__':
     p.add_argument('--steps', type=int, default=40)
     p.add_argument('--warmup', type=int, default=5)
     p.add_argument('--bs', type=int, default=128)
+    p.add_argument('--smoke', action='store_true', help='a check that the script runs, in seconds: 3 steps after 1, batch 16')
     a = p.parse_args()
+    if a.smoke: a.steps, a.warmup, a.bs = 3, 1, 16
     wait, total = data_wait(a.steps, a.warmup, a.bs)
     print(f"{os.cpu_count()} CPUs, {torch.get_num_threads()} torch threads, batch {a.bs}, {a.steps} steps after {a.warmup} warm-up steps")
     print(f"step {1e3 * total / a.steps:.1f} ms, waiting for data {1e3 * wait / a.steps:.2f} ms: data wait fraction {wait / total:.2%}")

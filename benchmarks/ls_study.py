@@ -64,6 +64,7 @@ def parse_args(argv=None):
     p.add_argument('--device', default='cpu')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (1: on shared cores 2 threads measured slower)')
     p.add_argument('--machine-note', default='')
+    p.add_argument('--deviation', default='', help='A forced deviation from the declaration and its reason, listed on the page')
     p.add_argument('--continuation', action='store_true', help='A later call that goes on after the first stop: its page says it is not the confirmatory analysis')
     a = p.parse_args(argv)
     a.subset = None
@@ -206,6 +207,7 @@ def write_page(a, best, rows, command, times, stopped:str)->str:
     lines = ["# Do the Gini and KL terms add anything to label smoothing? (issue 22, confirmatory)", '',
              f"Declared in [DECLARATION.md](DECLARATION.md) before any test-set run. Started {times['started']}, this page "
              f"written {now()}. {stopped} Machine: {machine(a.device)}. {a.machine_note}", '',
+             *([f"**Deviation from the declaration:** {a.deviation}", ''] if a.deviation else []),
              *(["**Continuation, not the confirmatory analysis:** this call went on after the study's first stop; the "
                 "confirmatory analysis is the page committed at that stop (see this file's history).", ''] if a.continuation else []),
              "Command (from the repository root; it resumes, training only the runs not in this folder):", '',

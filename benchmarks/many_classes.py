@@ -15,9 +15,11 @@ a shared machine hits them alike), and the medians are reported (the new terms a
 as often); the training-step ratios are medians of the ratios within each repetition. The dense terms alone at
 C=100,000 would hold several GB (see `--before-max`).
 
-    python benchmarks/many_classes.py [--reps 7] [--threads 2] [--out benchmarks/results/many_classes.md [--append]]
+    python benchmarks/many_classes.py [--reps 7] [--threads 2] [--out benchmarks/results/many_classes/README.md [--append]]
+    python benchmarks/many_classes.py --smoke     # seconds: B=32, F=64, C = 10 and 100, one repetition, into a temporary folder
 """
-import argparse, datetime, os, platform, statistics, subprocess, sys, time
+import argparse, datetime, os, platform, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
 import torch, timm
 import torch.nn.functional as F
 from gini_loss.core import gini_kl_terms, ClassStatsMemory
@@ -150,9 +152,9 @@ def with_memory(reps:int, memory_max:int)->dict:
 _PEAK = """
 import resource, sys, torch
 sys.path.insert(0, sys.argv[3])
-from many_classes import before, B, N_FEATURES
+from many_classes import before
 torch.set_num_threads(int(sys.argv[2]))
-C = int(sys.argv[1])
+C, B, N_FEATURES = int(sys.argv[1]), int(sys.argv[4]), int(sys.argv[5])
 feats, y = torch.rand(B, N_FEATURES).requires_grad_(), torch.randint(0, C, (B,))
 with open('/proc/self/statm') as f: start = int(f.read().split()[1]) * resource.getpagesize() / 2**30
 G, K = before(feats, y, C); (.5 * G + .2 * K).backward()
@@ -162,8 +164,8 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20 - start)
 def dense_peak_gb(n_classes:int, threads:int)->float:
     "Peak resident memory (GB) above the memory before one forward and backward of the dense terms, in a fresh process."
     here = os.path.dirname(os.path.abspath(__file__))
-    res = subprocess.run([sys.executable, '-c', _PEAK, str(n_classes), str(threads), here], capture_output=True, text=True,
-                         check=True)
+    res = subprocess.run([sys.executable, '-c', _PEAK, str(n_classes), str(threads), here, str(B), str(N_FEATURES)],
+                         capture_output=True, text=True, check=True)
     return float(res.stdout.strip().splitlines()[-1])
 
 def loadavg()->str:
@@ -178,7 +180,14 @@ def main():
     parser.add_argument('--skip-train', action='store_true')
     parser.add_argument('--out', default=None, help='write the results as markdown to this file')
     parser.add_argument('--append', action='store_true', help='append this run to `--out` instead of replacing it')
+    parser.add_argument('--smoke', action='store_true', help='a check that the script runs, in seconds: B=32, F=64, '
+                        'C = 10 and 100, one repetition; the page goes to a temporary folder unless `--out` is given')
     args = parser.parse_args()
+    if args.smoke:
+        global B, N_FEATURES, CLASSES
+        B, N_FEATURES, CLASSES = 32, 64, (10, 100)
+        args.reps, args.threads, args.before_max, args.memory_max = 1, 1, 100, 100
+        args.out = args.out or str(Path(tempfile.mkdtemp(prefix='many_classes_smoke_'))/'README.md')
     torch.set_num_threads(args.threads)
     started, load_start = datetime.datetime.now(datetime.timezone.utc), loadavg()
     alone, present = terms_alone(args.reps, args.before_max)
@@ -208,15 +217,15 @@ def main():
     growth = alone[CLASSES[-1], 'after'] / alone[CLASSES[0], 'after']
     lines += ["", f"Target: the terms' cost at C = {CLASSES[-1]:,} within 2x of their cost at C = {CLASSES[0]}: "
               f"measured {growth:.2f}x, **{'met' if growth <= 2 else 'missed'}**. "
-              f"(Between C = 100 and C = 100,000 the number of present classes grows from {present[CLASSES[0]]:.0f} to "
+              f"(Between C = {CLASSES[0]:,} and C = {CLASSES[-1]:,} the number of present classes grows from {present[CLASSES[0]]:.0f} to "
               f"{present[CLASSES[-1]]:.0f}, and the work on them with it.)", "",
               f"The dense terms at C = {args.before_max:,} added {peak:.1f} GB to the resident memory of a fresh process; they "
               f"grow linearly with C, so C = 100,000 would need about {peak * 100_000 / args.before_max:.0f} GB, and was not run "
               f"on this shared 23 GB machine." if args.before_max < CLASSES[-1] else
               f"The dense terms at C = {args.before_max:,} added {peak:.1f} GB to the resident memory of a fresh process."]
     if train:
-        lines += ["", "### A training step: timm resnet18, 32x32 inputs, B = 256, SGD", "",
-                  "Terms on the final feature map (256, 512, 1, 1). *Measured ratio*: step with the terms over the step without, "
+        lines += ["", f"### A training step: timm resnet18, 32x32 inputs, B = {B}, SGD", "",
+                  f"Terms on the final feature map ({B}, 512, 1, 1). *Measured ratio*: step with the terms over the step without, "
                   "within each repetition (median, and the range over repetitions). *Terms in the step*: forward and backward "
                   "of the terms alone on that step's feature map, 3 times per repetition (median); the step with the terms "
                   "does exactly that on top of the step without (the model's backward runs once either way, with the two "
@@ -248,6 +257,8 @@ def main():
     text = '\n'.join(lines) + '\n'
     print(text)
     if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, 'a' if args.append else 'w') as f: f.write(('\n' if args.append else '') + text)
+        print(f"written to {args.out}")
 
 if __name__ == '__main__': main()

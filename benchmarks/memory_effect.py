@@ -6,9 +6,10 @@ CE + Gini + KL whose class statistics include an exponentially decayed memory of
 Reports the test accuracy and the Gini impurity and KL term of the penultimate features over the whole test set,
 per run and as paired differences, and writes them as markdown.
 
-    python3 benchmarks/memory_effect.py            # the committed benchmarks/results/memory_effect.md
+    python3 benchmarks/memory_effect.py            # the committed benchmarks/results/memory_effect/README.md
+    python3 benchmarks/memory_effect.py --smoke    # seconds: 1% of the data, 1 epoch, 2 seeds, one decay, into a temporary folder
 """
-import argparse, platform, shlex, sys, time
+import argparse, platform, shlex, sys, tempfile, time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -25,17 +26,22 @@ def parse_args(argv=None):
     p.add_argument('--gini-weight', type=float, default=.5)
     p.add_argument('--kl-weight', type=float, default=.2)
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads')
-    p.add_argument('--out', default='benchmarks/results/memory_effect.md')
+    p.add_argument('--out', default=None, help='Markdown page written (default: benchmarks/results/memory_effect/README.md; smoke: a temporary folder)')
     p.add_argument('--machine-note', default='', help='Said of the machine in the report, e.g. that it was shared')
-    return p.parse_args(argv)
+    p.add_argument('--smoke', action='store_true', help='A check that the script runs, in seconds: 1%% of the data, 1 epoch, 2 seeds, one decay')
+    a = p.parse_args(argv)
+    if a.smoke: a.subset, a.epochs, a.seeds, a.memory = .01, 1, 2, '0.9'
+    a.out = a.out or (Path(tempfile.mkdtemp(prefix='memory_effect_smoke_'))/'README.md' if a.smoke else 'benchmarks/results/memory_effect/README.md')
+    return a
 
 def whole_set_terms(learn):
     "Gini impurity and KL (uniform prior) of the penultimate features over the whole validation set, and its top-1 accuracy."
     import torch
     from gini_loss.core import class_sums, feature_shares, gini_term, kl_term, class_prior
-    from gini_loss.callback import feature_layer
+    from gini_loss.hooks import feature_layer
     feats, ys, preds = [], [], []
-    h = feature_layer(learn.model).register_forward_hook(lambda m, i, o: feats.append(i[0].detach().float()))
+    clf = feature_layer(learn.model, learn.dls.valid.one_batch()[0]) # the example batch finds the classifier on any model
+    h = clf.register_forward_hook(lambda m, i, o: feats.append(i[0].detach().float()))
     learn.model.eval()
     try:
         with torch.no_grad():
@@ -121,5 +127,6 @@ def main(argv=None):
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(text)
     print(text)
+    print(f"written to {a.out}")
 
 if __name__ == '__main__': main()

@@ -15,13 +15,16 @@ CE+LS (eps 0.1). Epochs and batch size per regime are in REGIMES; seeds per regi
 90 minutes on two shared CPU cores; the plan and estimate are printed first). Every run is a JSON file in --out/<regime>/:
 started again, the script trains only what is missing; runs go seed by seed across regimes, so an interrupted sweep
 leaves complete pairs in every regime. Writes --out/README.md (tables, significance, test-feature Gini) and delta.png.
+--smoke checks the pipeline end to end in seconds, into a new temporary folder unless --out is given: the regimes few_10
+(seeds 0-1) and lt_10 (seed 0; its head class cut to 20 images) unless --regimes names others, 1 epoch, on 2% of each
+class of both sets (120 training images per class, 200 test images).
 
-    nohup nice -n 19 python benchmarks/regimes.py > benchmarks/results/regimes.log 2>&1 &
+    nohup nice -n 19 python benchmarks/regimes.py > benchmarks/results/regimes/run.log 2>&1 &
     python benchmarks/regimes.py --smoke
 """
 import os
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not spin, when the cores are shared
-import argparse, math, shlex, sys, time
+import argparse, math, shlex, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line, n_runs
@@ -43,23 +46,25 @@ TITLES = {'few_10': '10 per class', 'few_30': '30 per class', 'few_100': '100 pe
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument('--data', default=None, help='Folder of the Fashion-MNIST IDX files (default: the Debian package)')
-    p.add_argument('--out', default=None, help='Output folder (default: benchmarks/results/regimes; smoke: /tmp/...)')
+    p.add_argument('--out', default=None, help='Output folder (default: benchmarks/results/regimes; smoke: a new temporary folder)')
     p.add_argument('--arch', default='test_resnet')
     p.add_argument('--lr', type=float, default=1e-2)
     p.add_argument('--gini-weight', type=float, default=.5); p.add_argument('--kl-weight', type=float, default=.2)
     p.add_argument('--ls-eps', type=float, default=.1)
-    p.add_argument('--regimes', default=','.join(REGIMES), help='Comma-separated regimes among: ' + ', '.join(REGIMES))
+    p.add_argument('--regimes', default=None, help='Comma-separated regimes among: ' + ', '.join(REGIMES) + ' (default: all; smoke: few_10,lt_10)')
     p.add_argument('--seeds-few', default='10,10,6,5', help='Seeds of few_10, few_30, few_100, few_300')
     p.add_argument('--seeds-lt', type=int, default=4, help='Seeds of each long-tailed regime')
     p.add_argument('--seeds-noise', type=int, default=5, help='Seeds of the label-noise regime')
     p.add_argument('--features', type=int, default=1, help='Record the test features\' Gini, kNN and probe accuracy (1) or not (0)')
     p.add_argument('--budget-minutes', type=float, default=90, help='Start no new run after this many minutes')
-    p.add_argument('--smoke', action='store_true', help='A tiny end-to-end check into /tmp (minutes)')
+    p.add_argument('--smoke', action='store_true', help='A tiny end-to-end check, in seconds (see above)')
     p.add_argument('--device', default='cpu')
     p.add_argument('--threads', type=int, default=1, help='torch CPU threads (1: on shared cores 2 threads measured slower)')
     p.add_argument('--machine-note', default='')
     a = p.parse_args(argv)
-    a.out = Path(a.out or ('/tmp/gini_loss_smoke/regimes' if a.smoke else 'benchmarks/results/regimes'))
+    a.regimes = a.regimes or ('few_10,lt_10' if a.smoke else ','.join(REGIMES))
+    if a.smoke: a.seeds_few, a.seeds_lt, a.seeds_noise = '2,2,2,2', 1, 1
+    a.out = Path(a.out or (tempfile.mkdtemp(prefix='regimes_smoke_') if a.smoke else 'benchmarks/results/regimes'))
     return a
 
 
@@ -73,7 +78,8 @@ def regime_plan(a)->list:
         variants = [('ce', {}), ('ce+gini+kl', dict(gini_weight=a.gini_weight, kl_weight=a.kl_weight)), ('ce+ls', dict(ls_eps=a.ls_eps))]
         if group == 'lt':
             variants += [(f'ce+gini+kl', dict(gini_weight=a.gini_weight, kl_weight=a.kl_weight, prior=pr)) for pr in ('uniform', 'batch')]
-        if a.smoke: epochs, seeds = 1, 2
+        if a.smoke: # 1 epoch on 2% of both sets (120 training images per class): smaller regimes
+            epochs, opts = 1, dict(opts, subset=.02, images_per_class=min(opts['images_per_class'], 30 if group == 'noise' else 20))
         out.append((name, opts, epochs, bs, group, seeds, variants))
     return out
 
@@ -109,7 +115,7 @@ def write_page(a, plan, command, times, complete)->str:
              '```sh', command, '```', '',
              time_line(times['all'], times['trained'], sum(r['wall_time_s'] for name, *_ in plan for r in finished(a.out/name))), '',
              f"Model `create_model('{a.arch}', 10, in_chans=1, img_size=28)`, `fit_one_cycle` (Adam, peak lr {a.lr}), random crops "
-             f"and flips; the full official test set (10,000 images), evaluated after the last epoch. CE+Gini+KL: gini_weight "
+             f"and flips; {'2% of each class of the official test set (200 images; --smoke)' if a.smoke else 'the full official test set (10,000 images)'}, evaluated after the last epoch. CE+Gini+KL: gini_weight "
              f"{a.gini_weight}, kl_weight {a.kl_weight} (not tuned per regime); CE+LS: eps {a.ls_eps}. Seed s: the same training "
              "images, wrong labels, data order, augmentation and initial weights for every variant.", '',
              '| regime | training set | epochs | batch | seeds planned | seeds done (CE) | summed training time (min) |', '|---|---|---|---|---|---|---|']
@@ -189,7 +195,7 @@ def main(argv=None):
                          names=[f"{name} seed {s} {kw['variants'][0]} {kw.get('prior', '')}" for name, s, kw in calls])
     page = write_page(a, plan, command, {'all': time.time() - started, 'trained': n_runs(a.out) - on_disk}, complete)
     print(page)
-    print(f"\nmeasured wall time of this call: {(time.time() - started)/60:.1f} min")
+    print(f"\nmeasured wall time of this call: {(time.time() - started)/60:.1f} min; page and run files in {a.out}")
 
 
 if __name__ == '__main__': main()

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor
 import torch.distributed as dist
+from torch._dynamo.eval_frame import OptimizedModule
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixHandler
@@ -98,12 +99,39 @@ def _feature_losses(learn)->list:
                                         f"their columns would clash: give one of them other term_names, or keep one")
     return cbs
 
+# %% ../nbs/01_callback.ipynb #h241
+def _compiled_tap(cb, refuse:bool=True)->Features|None:
+    "The `Features` of `cb.model` if it is a `torch.compile` wrapper, kept from fit to fit; `None` for an eager model."
+    model = cb.model
+    if not is_compiled(model): return None
+    if not isinstance(model, OptimizedModule) or is_compiled(model._orig_mod):
+        if not refuse: return None
+        raise RuntimeError(f"{type(cb).__name__} cannot hook a model compiled in place (model.compile()) or with "
+            "compiled parts: that compiled code runs the hooks itself, so the terms cannot be captured reliably. "
+            "Give the Learner the uncompiled model, or compile it whole as a wrapper: torch.compile(model)")
+    if cb._tap is None or cb._tap_of[0] is not model._orig_mod or cb._tap_of[1] is not cb.layers:
+        try: cb._tap, cb._tap_of = Features(model, cb.layers, once=True), (model._orig_mod, cb.layers)
+        except (ValueError, TypeError):
+            if refuse: raise
+            return None
+    return cb._tap
+
+def _skipped_hooks(cb)->str:
+    "Why the hooks of a compiled model did not run in the first batch of a fit, and what to do."
+    return (f"{type(cb).__name__} cannot hook this compiled model: its hooks did not run in the first batch. torch "
+        "compiled the model (or another instance of its class) before, without these hooks, and by default "
+        "(torch._dynamo.config.skip_nnmodule_hook_guards = True) compiled code does not check hooks, so it skips "
+        "them. Fit before running the compiled model in any other way (this learner's validate, get_preds and "
+        "predict are fine), call torch._dynamo.reset() to drop the compiled code, or set "
+        "torch._dynamo.config.skip_nnmodule_hook_guards = False before compiling; or give the Learner the "
+        "uncompiled model")
+
 # %% ../nbs/01_callback.ipynb #b016
 class FeatureLossCallback(Callback):
     "Capture high-level features in every batch of a fit and add weighted terms computed on them to the training loss."
     order = 5 # `after_loss` before GradientAccumulation (6) rescales the loss and MixedPrecision (10) leaves autocast
     term_names = () # Names of the terms, recorded as `train_<name>`, `valid_<name>` and `<name>_weight` columns
-    _stateattrs = ('_features', '_fitting', '_paused') # state of a running fit: never pickled with the learner
+    _stateattrs = ('_features', '_fitting', '_paused', '_tap', '_tap_of') # state of a fit: never pickled with the learner
 
     def __init__(self,
         layers=None, # `None` for the input of the final classifier; a module or dotted name (its output); or a list
@@ -121,7 +149,9 @@ class FeatureLossCallback(Callback):
         self._metrics = {n: _TermMetric(n) for n in names + [f'{t}_weight' for t in self.term_names]}
         self._init_state()
 
-    def _init_state(self): self._features, self._fitting, self._paused, self._records_ce = None, False, 0, True
+    def _init_state(self):
+        self._features, self._fitting, self._paused, self._records_ce = None, False, 0, True
+        self._tap, self._tap_of = None, None  # a compiled model's Features, kept from fit to fit (`_compiled_tap`)
 
     @property
     def learn(self):
@@ -164,23 +194,18 @@ class FeatureLossCallback(Callback):
         events = _fit_events(self.learn)
         if events[:1] != ['fit']:                     # validate, get_preds, predict: leave the bare model alone
             if 'fit' in events and self._fitting: self._paused += 1
-            else: self._release()                     # and whatever a crashed fit left behind
+            else:
+                self._release()                       # and whatever a crashed fit left behind
+                if 'fit' not in events: self._features = _compiled_tap(self, refuse=False)
             return
         self._release()
         self._records_ce = _feature_losses(self.learn)[0] is self # refuses duplicates before anything is attached
         try:
-            if is_compiled(self.model):
-                raise RuntimeError(f"{type(self).__name__} cannot hook a model compiled with torch.compile: "
-                    "compiled code skips hooks attached after it was compiled, so the fit would silently run "
-                    "without the terms. "
-                    "Give the Learner the uncompiled model, or, in your own loop, enter "
-                    "gini_loss.hooks.capture_features(model) before the compiled model first runs and add "
-                    "gini_loss.core.GiniKLLoss to the loss")
             n_classes = self.n_classes if self.n_classes is not None else getattr(self.dls, 'c', None)
             if n_classes is None: raise ValueError(f"{type(self).__name__} needs the number of classes: "
                                                   "the DataLoaders give none (dls.c); pass n_classes=")
             self.n_classes_ = check_n_classes(n_classes)
-            self._features = Features(self.model, self.layers, once=True)
+            self._features = _compiled_tap(self) or Features(self.model, self.layers, once=True)
             self._layer_weights = self._normalised_layer_weights(len(self._features))
             self.setup()
         except BaseException: self._release(); raise
@@ -198,14 +223,19 @@ class FeatureLossCallback(Callback):
 
     def before_batch(self):
         "Hook the layers for this batch's forward pass only: the hooks come off when it ends, however it ends."
-        if self._fitting and not self._paused: self._features.clear(); self._features.attach()
+        if (self._fitting and not self._paused) or (not self._fitting and self._features is not None):
+            self._features.clear(); self._features.attach()
 
     def after_loss(self):
         "Compute the terms from the captured features and drop them; in training add the weighted terms to `loss_grad`."
         if not self._fitting or self._paused: return
         feats = self._features
         if not len(self.yb): feats.clear(); return     # an unlabelled batch has no terms
-        captured = [feats[i] for i in range(len(feats))]
+        try: captured = [feats[i] for i in range(len(feats))]
+        except RuntimeError as e:
+            if self._checked or self._features is not self._tap: raise
+            self._release()
+            raise RuntimeError(_skipped_hooks(self)) from e
         feats.clear()
         if not self._checked: self._check(captured)
         ce, terms = self.learn.loss.detach(), self.terms(captured, self._targets())

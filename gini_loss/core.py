@@ -91,14 +91,19 @@ _NEED_LABELS = ("the Gini and KL terms need class labels: integer class indices 
                 "or soft label rows (B,C) summing to 1")
 _ROW_TOL = 1e-3 # How far from 1 the sum of a soft label row may be
 
-def _labels_or_rows(targ:Tensor, n_classes:int, n_samples:int=None)->tuple:
+def _assert_on_device(ok:Tensor, message:str):
+    "Refuse when the bool tensor `ok` is False, without waiting for the device: it raises where the device runs."
+    torch._assert_async(ok, message)
+
+def _labels_or_rows(targ:Tensor, n_classes:int, n_samples:int=None, check:bool=True)->tuple:
     "Validated targets: `(labels, None)` for integer labels `(B,)`, `(None, rows)` for soft label rows `(B,C)`."
     if not isinstance(targ, Tensor): raise TypeError(f"labels must be a torch.Tensor, got {type(targ).__name__}")
     targ = _plain(targ).detach()
     if n_samples is not None and (targ.ndim == 0 or len(targ) != n_samples):
         raise ValueError(f"got {targ.shape[0] if targ.ndim else 0} labels for a batch of {n_samples} samples")
     if targ.ndim == 1 and not (targ.is_floating_point() or targ.is_complex() or targ.dtype == torch.bool):
-        if len(targ) and (targ.min() < 0 or targ.max() >= n_classes):
+        if not check: _assert_on_device(((targ >= 0) & (targ < n_classes)).all(), f"labels must lie in [0, {n_classes})")
+        elif len(targ) and (targ.min() < 0 or targ.max() >= n_classes):
             raise ValueError(f"labels must lie in [0, {n_classes}); "
                              f"got values from {targ.min().item()} to {targ.max().item()}")
         return targ.long(), None
@@ -108,6 +113,10 @@ def _labels_or_rows(targ:Tensor, n_classes:int, n_samples:int=None)->tuple:
         if targ.shape[1] != n_classes:
             raise ValueError(f"soft labels must have {n_classes} columns (one per class), got {targ.shape[1]}")
         rows = targ.float() if targ.itemsize < 4 else targ
+        if not check:
+            _assert_on_device((rows >= 0).all() & torch.isfinite(rows).all() & ((rows.sum(1) - 1).abs() <= _ROW_TOL).all(),
+                              "soft labels must be finite, non-negative rows summing to 1")
+            return None, rows
         if torch.isnan(rows).any(): raise ValueError("soft labels contain NaN")
         if (rows < 0).any(): raise ValueError("soft labels must be non-negative")
         if torch.isinf(rows).any(): raise ValueError("soft labels contain Inf")
@@ -134,10 +143,13 @@ def _no_autocast(feats):
     real = isinstance(feats, Tensor) and not feats.is_meta
     return torch.autocast(feats.device.type if real else 'cpu', enabled=False)
 
-def _check_finite(sums:Tensor):
+_NOT_FINITE = "features contain NaN or Inf (or values too large for float32)"
+
+def _check_finite(sums:Tensor, check:bool=True):
     "Refuse NaN or Inf in the statistics: checked on each feature's total over the classes (one pass, not three)."
-    if not torch.isfinite(sums.sum(1)).all():
-        raise ValueError("features contain NaN or Inf (or values too large for float32)")
+    finite = torch.isfinite(sums.detach().sum(1)).all()
+    if not check: _assert_on_device(finite, _NOT_FINITE)
+    elif not finite: raise ValueError(_NOT_FINITE)
 
 def class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or any layout with `feature_dim`
                targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)`
@@ -153,27 +165,43 @@ def class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or
     return sums, w.sum(0)
 
 # %% ../nbs/00_core.ipynb #c0104
+_DENSE_UP_TO = 256 # Up to this many classes the statistics cover every class; above, one column per sample
+
+def _slots(labels:Tensor)->tuple:
+    "The distinct `labels`, sorted, in `len(labels)` slots (the unused ones hold 0), and each label's slot; no host sync."
+    ordered, order = labels.sort()
+    new = torch.ones_like(ordered, dtype=torch.bool)
+    new[1:] = ordered[1:] != ordered[:-1]
+    slot_of_ordered = new.long().cumsum(0) - 1
+    slot = torch.empty_like(slot_of_ordered).scatter_(0, order, slot_of_ordered)
+    return ordered.new_zeros(len(labels)).scatter_(0, slot_of_ordered, ordered), slot
+
+def _batch_stats(feats:Tensor, targ:Tensor, n_classes:int, feature_dim:int=None, check:bool=True)->tuple:
+    "float64 sums `(F,k)`, totals `(k,)` and classes `(k,)` in static columns; an absent class's column has total 0."
+    with _no_autocast(feats):
+        m = pool_features(feats, feature_dim).double()
+        labels, rows = _labels_or_rows(targ, n_classes, m.shape[0], check)
+        if rows is not None:
+            rows = rows.to(device=m.device, dtype=m.dtype)
+            sums, totals, classes = m.T @ rows, rows.sum(0), torch.arange(n_classes, device=m.device)
+        else:
+            labels = labels.to(m.device)
+            if n_classes <= _DENSE_UP_TO: classes, slot = torch.arange(n_classes, device=m.device), labels
+            else: classes, slot = _slots(labels)
+            sums = m.new_zeros(len(classes), m.shape[1]).index_add_(0, slot, m).T
+            totals = m.new_zeros(len(classes)).index_add_(0, slot, m.new_ones(len(slot)))
+    _check_finite(sums, check)
+    return sums, totals, classes
+
 def present_class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or any layout with `feature_dim`
                        targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)`
                        n_classes:int, # Number of classes `C`
                        feature_dim:int=None, # Axis that holds the features; `None`: read from the layout
                       )->tuple: # float64 sums `(F,k)`, totals `(k,)` and the sorted classes `(k,)` of the `k` present classes
     "The statistics of the classes present in the batch only, in float64: the columns of `class_sums` that are not empty."
-    n_classes = check_n_classes(n_classes)
-    with _no_autocast(feats):
-        m = pool_features(feats, feature_dim).double()
-        labels, rows = _labels_or_rows(targ, n_classes, m.shape[0])
-        if rows is None:
-            classes, index = torch.unique(labels.to(m.device), return_inverse=True)
-            sums = m.new_zeros(len(classes), m.shape[1]).index_add_(0, index, m).T
-            totals = torch.bincount(index, minlength=len(classes)).to(m.dtype)
-        else:
-            rows = rows.to(device=m.device, dtype=m.dtype)
-            all_totals = rows.sum(0)
-            classes = (all_totals > 0).nonzero()[:, 0]
-            sums, totals = m.T @ rows[:, classes], all_totals[classes]
-    _check_finite(sums)
-    return sums, totals, classes
+    sums, totals, classes = _batch_stats(feats, targ, check_n_classes(n_classes), feature_dim)
+    present = (totals > 0).nonzero()[:, 0] # which classes: a value the host reads (the loss itself never does)
+    return sums[:, present], totals[present], classes[present]
 
 # %% ../nbs/00_core.ipynb #c0019
 def feature_shares(sums:Tensor, # Per-class activation sums `(F,C)` from `class_sums`
@@ -217,15 +245,19 @@ def _checked_prior(prior, n_classes:int):
     top = freqs.max()
     return freqs / top if top > 0 else freqs # only ratios matter: scaled so that float32 holds them
 
-def _prior_on(prior, totals:Tensor, classes:Tensor)->Tensor:
-    "The prior (from `_checked_prior`) over the present `classes`, whose totals are `totals`, summing to 1."
-    if prior is None: pi = torch.ones_like(totals)
+_NO_MASS = "the prior gives no mass to any class present in the batch"
+
+def _prior_on(prior, totals:Tensor, classes:Tensor, check:bool=True)->Tensor:
+    "The prior (from `_checked_prior`) on the columns `classes` with totals `totals`: 0 where absent, summing to 1."
+    present = totals > 0
+    if prior is None: pi = present.to(totals.dtype)
     elif isinstance(prior, str): pi = totals
-    else: pi = prior.to(totals)[classes.to(totals.device)]
-    if not len(pi): return pi # an empty batch: no class, no KL term
+    else: pi = prior.to(totals)[classes.to(totals.device)] * present
     mass = pi.sum()
-    if mass <= 0: raise ValueError("the prior gives no mass to any class present in the batch")
-    return pi / mass
+    ok = (mass > 0) | ~present.any() # an empty batch has no class, and no KL term
+    if not check: _assert_on_device(ok, _NO_MASS)
+    elif not ok: raise ValueError(_NO_MASS)
+    return pi / torch.where(mass > 0, mass, torch.ones_like(mass))
 
 def class_prior(prior, # `None`/`'uniform'`, `'batch'`, or a length-`C` vector of class frequencies
                 totals:Tensor, # Class totals `(C,)` of the batch
@@ -283,7 +315,7 @@ def _floored_terms(means:Tensor, # Class means `s` `(F,k)` of the present classe
     return G, A.clamp_max(1) * (torch.xlogy(prior, prior) - prior * q.clamp_min(_KL_EPS).log()).sum()
 
 def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
-           totals:Tensor, # Their totals `(k,)`, all positive
+           totals:Tensor, # Their totals `(k,)`; a column of total 0 is an absent class
            prior:Tensor=None, # Prior `(k,)` over them, summing to 1; `None`: the Gini term only
            dtype:torch.dtype=None, # dtype of the terms (default: that of `sums`)
            rel_floor:float=_REL_FLOOR, # The floor's fraction of the mean feature total, for the gradient
@@ -294,7 +326,7 @@ def _terms(sums:Tensor, # Sums `(F,k)` of the present classes
         zero = sums.sum().to(dtype or sums.dtype) * 0
         return zero, (None if prior is None else zero)
     dtype = dtype or sums.dtype
-    means = sums / totals
+    means = sums / torch.where(totals > 0, totals, torch.ones_like(totals)) # an absent class's column is empty
     with torch.no_grad(): values = _definition_terms(means, None if prior is None else prior.to(means.dtype))
     floored = _floored_terms(means.to(dtype), None if prior is None else prior.to(dtype), rel_floor)
     return tuple(None if v is None else v.to(dtype) + (f - f.detach()) for v, f in zip(values, floored))
@@ -323,6 +355,33 @@ def _class_union(classes:Tensor, device:torch.device)->Tensor:
     everyone = torch.cat(everyone)
     return torch.unique(everyone[everyone >= 0])
 
+def _need_process_group():
+    if not (dist.is_available() and dist.is_initialized()):
+        raise RuntimeError("sync=True needs an initialised torch.distributed process group "
+                           "(torch.distributed.init_process_group)")
+
+def _all_reduce(both:Tensor)->Tensor:
+    "The differentiable sum of `both` over all processes, on the device collectives want, back on `both`'s."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', FutureWarning) # deprecated for the functional collectives, same backward
+        return dist_fn.all_reduce(both.to(collective_device(both))).to(both.device)
+
+def _sync_stats(sums:Tensor, totals:Tensor, classes:Tensor, n_classes:int, sync)->tuple:
+    "`_batch_stats` added up over the processes without a host sync; slots need the same batch size on every process."
+    if not sync_enabled(sync): return sums, totals, classes
+    _need_process_group()
+    both = torch.cat([sums, totals[None]])
+    if len(classes) != n_classes: # slots: every process's classes, merged into the slots of their union
+        mine = torch.where(totals > 0, classes, n_classes).to(collective_device(sums)) # an empty slot sorts last
+        everyone = [torch.empty_like(mine) for _ in range(dist.get_world_size())]
+        dist.all_gather(everyone, mine)
+        union, slot = _slots(torch.cat(everyone).to(sums.device))
+        start = dist.get_rank() * len(mine)
+        both = both.new_zeros(len(both), len(union)).index_add(1, slot[start:start + len(mine)], both)
+        classes = torch.where(union < n_classes, union, 0)
+    both = _all_reduce(both)
+    return both[:-1], both[-1].detach(), classes
+
 def sync_sums(sums:Tensor, # Per-class activation sums of this process's shard: `(F,C)`, or `(F,k)` for `classes`
               totals:Tensor, # Class totals of this process's shard: `(C,)`, or `(k,)` for `classes`
               sync=None, # Sum over processes; `None`: whenever several processes run
@@ -330,18 +389,14 @@ def sync_sums(sums:Tensor, # Per-class activation sums of this process's shard: 
              )->tuple: # Global sums and totals; with `classes`, on the union of all processes' classes, and that union
     "Class sums and totals added up over all processes with a differentiable all-reduce."
     if not sync_enabled(sync): return (sums, totals) if classes is None else (sums, totals, classes)
-    if not (dist.is_available() and dist.is_initialized()):
-        raise RuntimeError("sync=True needs an initialised torch.distributed process group "
-                           "(torch.distributed.init_process_group)")
+    _need_process_group()
     device = collective_device(sums)
     both = torch.cat([sums, totals[None].to(sums.dtype)])
     if classes is not None:
         union = _class_union(classes, device)
         columns = torch.searchsorted(union, classes.to(device=device, dtype=torch.long)).to(sums.device)
         both = both.new_zeros(len(both), len(union)).index_add(1, columns, both)
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', FutureWarning) # deprecated for the functional collectives, same backward
-        both = dist_fn.all_reduce(both.to(device)).to(sums.device)
+    both = _all_reduce(both)
     sums, totals = both[:-1], both[-1].detach().to(totals.dtype)
     return (sums, totals) if classes is None else (sums, totals, union.to(sums.device))
 
@@ -368,32 +423,29 @@ class ClassStatsMemory:
                  n_classes:int=None, # Number of classes `C`, needed with `classes`
                 )->tuple: # Combined `(sums, totals)`; with `classes`, on the classes present or remembered, and those
         "The statistics of this batch plus the decayed memory of the past ones; the memory then holds them."
-        if classes is None: n_features, n_classes = sums.shape
-        elif n_classes is None: raise ValueError("the memory needs n_classes with classes=")
-        else: n_features, n_classes = sums.shape[0], check_n_classes(n_classes)
-        if self.sums is None:
-            past_sums = sums.new_zeros(n_features, n_classes)
-            past_totals = totals.new_zeros(n_classes)
+        if classes is None: return self._merge(sums, totals, None, sums.shape[1])[:2]
+        if n_classes is None: raise ValueError("the memory needs n_classes with classes=")
+        sums, totals, _ = self._merge(sums, totals, classes, check_n_classes(n_classes))
+        kept = (totals > 0).nonzero()[:, 0] # the present view reads which classes on the host; the loss never does
+        return sums[:, kept], totals[kept], kept
+
+    def _merge(self, sums:Tensor, totals:Tensor, classes:Tensor, n_classes:int)->tuple:
+        "Combined sums `(F,C)`, totals `(C,)` and classes `(C,)` (absent: total 0); the current part's gradient scaled."
+        n_features = sums.shape[0]
+        if self.sums is None: past_sums, past_totals = sums.new_zeros(n_features, n_classes), totals.new_zeros(n_classes)
         elif self.sums.shape != (n_features, n_classes):
             raise ValueError(f"the memory holds statistics of {self.sums.shape[0]} features x {self.sums.shape[1]} "
                              f"classes, this batch has {n_features} x {n_classes}; call reset() to start a new one")
         else: past_sums, past_totals = self.sums.to(sums), self.totals.to(totals)
         new_sums, new_totals = self.decay * past_sums, self.decay * past_totals
-        if classes is None: new_sums, new_totals = new_sums + sums.detach(), new_totals + totals
-        else:
-            columns = classes.to(sums.device)
-            new_sums.index_add_(1, columns, sums.detach()); new_totals.index_add_(0, columns, totals)
+        columns = torch.arange(n_classes, device=sums.device) if classes is None else classes.to(sums.device)
+        new_sums.index_add_(1, columns, sums.detach()); new_totals.index_add_(0, columns, totals)
         kept_classes = new_totals >= self.forget_below
         self.sums, self.totals = new_sums * kept_classes, new_totals * kept_classes
-        if classes is None:
-            present = totals > 0
-            ones = torch.ones_like(totals)
-            gain = torch.where(present, new_totals / torch.where(present, totals, ones), ones)
-            return new_sums + gain * (sums - sums.detach()), new_totals
-        kept = (new_totals > 0).nonzero()[:, 0]
-        at = torch.searchsorted(kept, columns)
-        current = (new_totals[columns] / totals) * (sums - sums.detach())
-        return new_sums[:, kept].index_add(1, at, current), new_totals[kept], kept
+        present = totals > 0
+        ones = torch.ones_like(totals)
+        gain = torch.where(present, new_totals[columns] / torch.where(present, totals, ones), ones)
+        return new_sums.index_add(1, columns, gain * (sums - sums.detach())), new_totals, torch.arange(n_classes, device=sums.device)
 
     def state_dict(self)->dict:
         "The remembered statistics, for saving with a checkpoint."
@@ -408,19 +460,20 @@ class ClassStatsMemory:
         self.sums, self.totals = sums, totals
 
 # %% ../nbs/00_core.ipynb #c0042
-def _layer_stats(feats, targ, n_classes:int, sync, memory, feature_dim)->tuple:
-    "Statistics of the present classes, over all processes when `sync`, combined with `memory` when given."
+def _layer_stats(feats, targ, n_classes:int, sync, memory, feature_dim, check:bool=True)->tuple:
+    "Statistics in static columns, over all processes when `sync`, combined with `memory` when given."
     if memory is not None and not isinstance(memory, ClassStatsMemory):
         raise TypeError(f"memory must be a ClassStatsMemory (it keeps the statistics between calls) or None, "
                         f"got {type(memory).__name__}")
-    sums, totals, classes = present_class_sums(feats, targ, n_classes, feature_dim)
-    sums, totals, classes = sync_sums(sums, totals, sync, classes=classes)
-    return (sums, totals, classes) if memory is None else memory(sums, totals, classes=classes, n_classes=n_classes)
+    sums, totals, classes = _batch_stats(feats, targ, n_classes, feature_dim, check)
+    sums, totals, classes = _sync_stats(sums, totals, classes, n_classes, sync)
+    return (sums, totals, classes) if memory is None else memory._merge(sums, totals, classes, n_classes)
 
-def _gini_kl(feats, targ, n_classes:int, prior, sync, memory, feature_dim, kl:bool=True)->tuple:
-    "`(G, K)` of one layer, with `prior` from `_checked_prior` (`K` is `None` unless `kl`)."
-    sums, totals, classes = _layer_stats(feats, targ, n_classes, sync, memory, feature_dim)
-    return _terms(sums, totals, _prior_on(prior, totals, classes) if kl else None, dtype=_compute_dtype(feats))
+def _gini_kl(feats, targ, n_classes:int, prior, sync, memory, feature_dim, kl:bool=True, check:bool=True)->tuple:
+    "`(G, K)` of one layer, with `prior` from `_checked_prior` (`K` is `None` unless `kl`); host checks if `check`."
+    sums, totals, classes = _layer_stats(feats, targ, n_classes, sync, memory, feature_dim, check)
+    prior = _prior_on(prior, totals, classes, check) if kl else None
+    return _terms(sums, totals, prior, dtype=_compute_dtype(feats))
 
 def gini_kl_terms(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or any layout with `feature_dim`
                   targ:Tensor, # Integer labels `(B,)` or soft label rows `(B,C)` summing to 1
@@ -487,6 +540,7 @@ class GiniKLLoss(nn.Module):
                  sync=None, # Sum the statistics over processes; `None`: whenever several processes run
                  memory:float=None, # Decay of a per-layer memory of past batches, used in training mode only
                  feature_dim:int=None, # Axis that holds the features; `None`: read from each layer's layout
+                 check:bool=None, # Check the values on the host, with messages that show them: `None` at the first call only
                 ):
         super().__init__()
         self.n_classes = check_n_classes(n_classes)
@@ -498,7 +552,7 @@ class GiniKLLoss(nn.Module):
         self.layer_weights = _layer_weights(layer_weights)
         if memory is not None: memory = ClassStatsMemory(memory).decay # refuses a bad decay now; numpy or 0-d accepted
         self.sync, self.memory, self.feature_dim = sync, memory, feature_dim
-        self.memories, self._ranks_agree = [], False
+        self.memories, self._ranks_agree, self.check, self._checked = [], False, check, False
 
     def terms(self,
               feats, # One layer's output, or a list or tuple of them (one per layer)
@@ -513,10 +567,12 @@ class GiniKLLoss(nn.Module):
         if not self._ranks_agree: self._check_ranks_agree(feats)
         memories = self._memories(len(feats)) if self.memory is not None and self.training else [None] * len(feats)
         prior = self._prior_name if self.prior_freqs is None else self.prior_freqs
+        check = not self._checked if self.check is None else bool(self.check)
         G = K = 0.
         for f, w, memory in zip(feats, weights, memories):
-            g, k = _gini_kl(f, targ, self.n_classes, prior, self.sync, memory, self.feature_dim)
+            g, k = _gini_kl(f, targ, self.n_classes, prior, self.sync, memory, self.feature_dim, check=check)
             G, K = G + w / sum(weights) * g, K + w / sum(weights) * k
+        self._checked = True
         return G, K
 
     def forward(self,

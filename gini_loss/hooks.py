@@ -31,16 +31,31 @@ def _output_tensor(out):
     return out
 
 # %% ../nbs/00a_hooks.ipynb #h044
+class _Hook:
+    "A hook that comes off and goes back on under the same key with the same function, as often as it is put on."
+    def __init__(self, register, fn, **kwargs): # register: e.g. `module.register_forward_hook`
+        self.handle = h = register(fn, **kwargs)
+        self.entries = [(ref, ref()[h.id]) for ref in (h.hooks_dict_ref,) + h.extra_dict_ref if h.id in ref()]
+    def put(self):
+        for ref, value in self.entries:
+            d = ref()
+            if d is not None: d[self.handle.id] = value
+        return self
+    def remove(self): self.handle.remove()
+
 class _Trace:
     "What `modules` (`nn.Linear`s, dropouts) gave in one forward pass; a call is kept while its output lives (`weak`)."
     def __init__(self, modules, weak:bool=True):
-        self.modules, self.weak, self._handles = list(modules), weak, []
+        self.modules, self.weak, self._handles, self._hooks = list(modules), weak, [], []
         self.clear()
 
     def attach(self):
-        for m in self.modules:
-            if isinstance(m, _DROPOUTS): self._handles.append(m.register_forward_pre_hook(self._before))
-            self._handles.append(m.register_forward_hook(self._after))
+        if self._handles: return self
+        if not self._hooks:
+            for m in self.modules:
+                if isinstance(m, _DROPOUTS): self._hooks.append(_Hook(m.register_forward_pre_hook, self._before))
+                self._hooks.append(_Hook(m.register_forward_hook, self._after))
+        self._handles = [h.put() for h in self._hooks]
         return self
 
     def detach(self):
@@ -199,7 +214,7 @@ class Features:
         self.modules = [None if l is None else resolve_layer(self.model, l) for l in specs]  # None: not found yet
         self.takes_input = [l is None for l in specs]
         self.once, self._ended, self._handles, self._store, self._dropouts = once, False, [], {}, []
-        self._trace = _Trace([])
+        self._trace, self._hooks = _Trace([]), {}  # the hooks of the hooked layers, put back on by every `attach`
         if None in specs: self._check_findable()
 
     def _check_findable(self):
@@ -224,10 +239,14 @@ class Features:
             self._handles = [self.model.register_forward_pre_hook(torch.compiler.disable(self._find_eagerly),
                                                                   with_kwargs=True)]
             return self
-        self._trace = _Trace(self._dropouts if self.found else _watched(self.model), weak=not self.found).attach()
-        handles = [self.model.register_forward_pre_hook(self._start)]
-        handles += [m.register_forward_hook(partial(self._keep, i)) for i, m in enumerate(self.modules) if m is not None]
-        if self.once or not self.found: handles.append(self.model.register_forward_hook(self._end, always_call=True))
+        if not self.found: self._trace = _Trace(_watched(self.model))
+        elif 'trace' not in self._hooks: self._trace = self._hooks['trace'] = _Trace(self._dropouts, weak=False)
+        self._trace.attach()
+        hook = lambda key, register, fn, **kw: (self._hooks.get(key) or self._hooks.setdefault(key, _Hook(register, fn, **kw))).put()
+        handles = [hook('start', self.model.register_forward_pre_hook, self._start)]
+        handles += [hook((i, m), m.register_forward_hook, partial(self._keep, i)) for i, m in enumerate(self.modules) if m is not None]
+        if self.once or not self.found:
+            handles.append(hook('end', self.model.register_forward_hook, self._end, always_call=True))
         self._handles = handles
         return self
 

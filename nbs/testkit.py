@@ -3,11 +3,13 @@
 Not part of the installed package: the notebooks import it from this folder (`nbdev_test` runs them here).
 """
 import pickle, socket
+from collections import Counter
 from pathlib import Path
 import numpy as np
 import timm, torch, torchvision
 from PIL import Image
 from torch import nn
+from torch.utils._python_dispatch import TorchDispatchMode
 from sklearn.datasets import load_digits
 from fastai.data.block import CategoryBlock
 from fastai.data.core import Datasets
@@ -103,3 +105,40 @@ def one_class_features(n_per_class:int=20, n_classes:int=4, per_class:int=3, see
     owner = torch.arange(per_class * n_classes) % n_classes
     feats = torch.rand(len(labels), len(owner), generator=gen) * (labels[:, None] == owner[None])
     return feats, labels
+
+
+_HOST_OPS = {'_local_scalar_dense', 'item', 'is_nonzero', 'equal', 'nonzero', 'unique', '_unique', '_unique2',
+             'unique_dim', 'unique_consecutive', 'masked_select', 'bincount'} # ops that read a device value on the host
+
+class HostSyncs(TorchDispatchMode):
+    "Counts, by name, the ops that need a value of a tensor on the host: on a GPU, each one waits for the device."
+    def __init__(self):
+        super().__init__()
+        self.ops = Counter()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        name = func.overloadpacket.__name__
+        indices = args[1] if name.startswith('index') and len(args) > 1 and isinstance(args[1], (list, tuple)) else ()
+        if name in _HOST_OPS: self.ops[name] += 1
+        elif any(isinstance(i, torch.Tensor) and i.dtype == torch.bool for i in indices): self.ops[f'{name} (bool mask)'] += 1
+        elif name == 'repeat_interleave' and kwargs.get('output_size') is None and isinstance(args[0], torch.Tensor) \
+             and (len(args) < 2 or isinstance(args[1], torch.Tensor)): self.ops[name] += 1
+        elif name in ('_to_copy', 'copy_') and _to_host(func, args, kwargs): self.ops[f'{name} (to the CPU)'] += 1
+        return func(*args, **kwargs)
+
+    @property
+    def total(self)->int: return sum(self.ops.values())
+
+
+def _to_host(func, args, kwargs)->bool:
+    "Whether a copy op moves a tensor from an accelerator to the CPU."
+    src = args[1] if func.overloadpacket.__name__ == 'copy_' else args[0]
+    dest = args[0].device if func.overloadpacket.__name__ == 'copy_' else kwargs.get('device')
+    return isinstance(src, torch.Tensor) and src.device.type != 'cpu' and dest is not None and torch.device(dest).type == 'cpu'
+
+
+def host_syncs(step)->Counter:
+    "The host-synchronising ops of one call of `step()` (run it once before, to warm up)."
+    with HostSyncs() as counter: step()
+    return counter.ops

@@ -15,10 +15,11 @@ if str(TOOLS) not in sys.path: sys.path.insert(0, str(TOOLS))
 
 
 def site_is_fresh():
-    "Whether `_docs/` was built after the last change to the notebooks, the package and the builder."
+    "Whether `_docs/` was built after the last change to the notebooks, the package, the builder and the repository's pages."
     index = DOCS/'index.html'
     if not index.exists(): return False
-    sources = [f for d in ('nbs', 'gini_loss', 'tools') for f in (ROOT/d).rglob('*') if f.is_file() and '__pycache__' not in f.parts]
+    folders = ('nbs', 'gini_loss', 'tools', 'benchmarks/results')  # and the pages of the repository the site shows
+    sources = [f for d in folders for f in (ROOT/d).rglob('*') if f.is_file() and '__pycache__' not in f.parts] + [ROOT/'CONTRIBUTING.md']
     return index.stat().st_mtime > max(f.stat().st_mtime for f in sources)
 
 

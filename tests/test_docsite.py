@@ -3,14 +3,17 @@
 Uses `_docs/` as `python tools/docsite.py` just built it, or builds it (the `docs_site` fixture of `conftest.py`) when a notebook,
 a module or the builder is newer, serves it on 127.0.0.1, opens every page in headless Chromium (Debian's /usr/bin/chromium and
 /usr/bin/chromedriver) and checks: no console errors, every internal link and anchor resolves, every image loads, formulas are
-typeset by the local MathJax, every public symbol of the package has its API entry, every page has one title and the full sidebar.
-Screenshots of the home page and the core page are saved in `_docs/_test_artifacts/`."""
+typeset by the local MathJax, every public symbol of the package has its API entry, every page has one title and the full sidebar;
+nothing runs out of the text column (at 1400 and 1280 px wide: a wide table or command scrolls in its own box, a formula fits),
+and no page shows a path of the machine that ran its examples or a warning. Screenshots of the home page and the core page are
+saved in `_docs/_test_artifacts/`."""
 import functools, http.server, re, threading, urllib.error, urllib.parse, urllib.request
 from html.parser import HTMLParser
 
 import pytest
 
 from conftest import DOCS
+from test_links import MACHINE_TEXT
 
 ARTIFACTS = DOCS/'_test_artifacts'
 SCREENSHOTS = {'index.html': 'home.png', 'core.html': 'core.png'}
@@ -40,6 +43,27 @@ return {
   api: [...document.querySelectorAll('.doc-entry [id]')].filter(e => /^H[1-6]$/.test(e.tagName)).map(e => e.id),
   text: document.body.innerText,
 };
+"""
+
+# What sticks out of the text column past its right edge without a box of its own that scrolls (a wide table or a long command must
+# scroll inside its box, not spill into the table of contents), and the display formulas too wide for the column (clipped, they
+# would need scrolling to be read).
+_LAYOUT_JS = r"""
+const main = document.querySelector('main.content'), edge = main.getBoundingClientRect().right + 1;
+const scrollBox = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.getBoundingClientRect().right <= edge;
+const inBox = e => { for (let p = e.parentElement; p && p !== main; p = p.parentElement) if (scrollBox(p)) return true; return false; };
+const out = [...main.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > edge && !inBox(e));
+return {
+  sticking_out: out.slice(0, 3).map(e => `<${e.tagName.toLowerCase()} class="${e.getAttribute('class') || ''}"> by ${Math.round(e.getBoundingClientRect().right - edge)} px: ${e.textContent.trim().slice(0, 60)}`),
+  wide_math: [...main.querySelectorAll('mjx-container[display="true"]')].filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent.slice(0, 40)),
+};
+"""
+
+# The page's text as a reader sees it, the code of the code cells left out (a cell may name a warning it silences).
+_SHOWN_TEXT_JS = r"""
+const main = document.querySelector('main.content').cloneNode(true);
+main.querySelectorAll('.input, details.code-fold').forEach(e => e.remove());
+return main.textContent;
 """
 
 _WAIT_MATHJAX_JS = """
@@ -98,7 +122,7 @@ def browser():
 
 @pytest.fixture(scope='module')
 def visits(site, browser):
-    "Every page opened in the browser, typeset, looked at: {page: what `_PAGE_JS` saw, plus console errors and MathJax state}."
+    "Every page opened in the browser, typeset, looked at: {page: what `_PAGE_JS` saw, plus console errors, MathJax state, layout, text}."
     base, pages = site
     ARTIFACTS.mkdir(exist_ok=True)
     res = {}
@@ -108,9 +132,24 @@ def visits(site, browser):
         seen = browser.execute_script(_PAGE_JS)
         seen.update(mathjax=mathjax, raw_math=browser.execute_script(_RAW_MATH_JS),
                     errors=[e['message'] for e in browser.get_log('browser') if e['level'] == 'SEVERE'],
-                    has_tex=_math_in_source((DOCS/page).read_text()))
+                    has_tex=_math_in_source((DOCS/page).read_text()), layout=browser.execute_script(_LAYOUT_JS),
+                    shown_text=browser.execute_script(_SHOWN_TEXT_JS))
         if page in SCREENSHOTS: browser.save_screenshot(str(ARTIFACTS/SCREENSHOTS[page]))
         res[page] = seen
+    return res
+
+@pytest.fixture(scope='module')
+def laptop_layouts(site, browser, visits):
+    "Every page again in a laptop's 1280 px wide window (the text column narrower, the table of contents still shown): {page: `_LAYOUT_JS`}."
+    base, pages = site
+    size = browser.get_window_size()
+    browser.set_window_size(1280, 900)
+    res = {}
+    for page in pages:
+        browser.get(base + page)
+        browser.execute_async_script(_WAIT_MATHJAX_JS)
+        res[page] = browser.execute_script(_LAYOUT_JS)
+    browser.set_window_size(size['width'], size['height'])
     return res
 
 
@@ -199,6 +238,24 @@ def test_home_page_cites_the_paper(visits):
     assert 'Discriminability-enforcing loss to improve representation learning' in text and '2202.07073' in text
     assert '@article{croitoru2022discriminability' in text
 
+
+def test_nothing_sticks_out_of_the_text_column(visits, laptop_layouts):
+    "A wide table or a long command scrolls inside its own box, at 1400 px and at 1280 px: nothing spills into the table of contents."
+    layouts = {f'{page} at 1400 px': seen['layout'] for page, seen in visits.items()} | {f'{page} at 1280 px': l for page, l in laptop_layouts.items()}
+    bad = {where: l['sticking_out'] for where, l in layouts.items() if l['sticking_out']}
+    assert not bad, 'sticking out of the text column:\n' + '\n'.join(f'{w}: {b}' for w, b in bad.items())
+
+def test_display_formulas_fit_the_column(visits, laptop_layouts):
+    "A display formula is never clipped: it fits the text column of a 1280 px wide window."
+    bad = {page: l['wide_math'] for page, l in laptop_layouts.items() if l['wide_math']}
+    assert not bad, f'display formulas wider than the text column at 1280 px: {bad}'
+
+def test_pages_show_no_machine_path_or_warning(visits):
+    "No page shows a home folder or the installed packages of the machine that ran its examples, nor a warning (the code of a cell aside)."
+    found = {page: [seen['shown_text'][max(0, m.start() - 50):m.end() + 50].replace('\n', ' ') for m in MACHINE_TEXT.finditer(seen['shown_text'])][:3]
+             for page, seen in visits.items()}
+    found = {page: f for page, f in found.items() if f}
+    assert not found, 'pages showing a machine path or a warning:\n' + '\n'.join(f'{p}: {f}' for p, f in found.items())
 
 def test_screenshots_saved(visits):
     for name in SCREENSHOTS.values():

@@ -18,15 +18,22 @@ same source:
    and executed, hidden and exported cells removed, backticked symbol names turned into links;
 2. nbconvert renders each processed notebook, honouring the Quarto cell options nbdev leaves behind (`echo: false`,
    `output: asis`, `include: false`, `code-fold`), and the result is wrapped in pages with a navigation sidebar, a table of
-   contents, and MathJax copied from the `django-static-mathjax` package, so that formulas render offline.
+   contents, and MathJax copied from the `django-static-mathjax` package, so that formulas render offline;
+3. the repository's own Markdown pages join the site (`REPO_PAGES`: every results page under `benchmarks/results/`, found when
+   the site is built, and `CONTRIBUTING.md`), at their path in the repository, `.md` made `.html`.
+
+Every link works where the site is read: links into the site and the repository are made relative (`local_url`), and a link to
+a repository or documentation host is made only when the package's settings name one (`link_settings`). README.md gets the
+same treatment for a file at the repository's root (`readme_url`).
 
 Notebooks are not executed by a build: a page shows the outputs saved in its notebook (`--run_nbs` refreshes them first).
 
 Tests: `tests/test_docsite_build.py` checks these functions on small made-up notebooks; `tests/test_docsite.py` opens every page
-of the real site in headless Chromium.
+of the real site in headless Chromium; `tests/test_links.py` follows every link of README.md and of the site.
 """
 
-import ast, copy, html, posixpath, re, shutil, sys, tempfile, time, yaml
+import ast, configparser, copy, html, posixpath, re, shutil, sys, tempfile, time, urllib.parse, yaml
+from functools import partial
 from pathlib import Path
 
 import jinja2, nbformat
@@ -276,28 +283,68 @@ class _PageExporter(HTMLExporter):
         return MarkdownWithMath(renderer=renderer).render(pandoc_md(source))
 
 
-# Links have to work where the site is read, on a laptop or on the web server. nbdev writes its symbol links as absolute addresses
-# on the documentation host (`https://gini-loss.github.io/gini_loss/core.html#gini_loss`), and authors link to other notebooks by
-# file name (`02_models.ipynb`); `local_url` turns both into links relative to the page.
+# Links have to work where the site is read, on a laptop or on a web server, and lead only to places that exist. nbdev writes its
+# symbol links from the settings recorded in the package's symbol index (`_modidx.py`): absolute addresses on the documentation host
+# (`https://host/gini_loss/core.html#gini_loss`) when settings.ini names one, `/gini_loss/core.html#gini_loss` when `doc_host` is
+# empty; and a `show_doc` entry's "source" link into the repository named by `git_url`. `link_settings` reads those settings as
+# nbdev does; a setting that is missing or empty is `None` (nbdev's default `git_url` refers to a `user` that may be missing too).
+def _setting(cfg, key):
+    "settings.ini's `key`, `None` when it is missing, empty, or refers to a missing setting."
+    try: return cfg.get(key) or None
+    except (configparser.Error, KeyError): return None
+
+def link_settings(cfg=None, # nbdev's config (`get_config()` if `None`)
+                 )->tuple: # (address nbdev's symbol links start with, or `None`; the repository's address, or `None`)
+    "Where nbdev's links point: the site, and the repository (`None` when unset), from the package's `_modidx.py` as nbdev reads them."
+    cfg = cfg or get_config()
+    idx = Path(cfg.config_path)/(_setting(cfg, 'lib_path') or cfg.lib_name)/'_modidx.py'
+    s = ast.literal_eval(idx.read_text().split('=', 1)[1])['settings'] if idx.exists() else {}
+    if not s: s = {k: _setting(cfg, k) for k in ('doc_host', 'doc_baseurl', 'git_url')}
+    # nbdev leaves its links relative when the index records no `doc_host`, else joins it with `doc_baseurl` (`_qual_sym`)
+    site = urllib.parse.urljoin((s['doc_host'] or '') + '/', s.get('doc_baseurl') or '').rstrip('/') if 'doc_host' in s else None
+    return site, s.get('git_url') or None
+
+
+# A page's relative links start from its source: a notebook in `nbs/`, or a Markdown page elsewhere in the repository, such as a
+# benchmark's results. The site mirrors the repository with the notebooks folder as its root: `nbs/00_core.ipynb` is `core.html`,
+# `benchmarks/results/regimes/README.md` is `benchmarks/results/regimes/README.html`, and any other file keeps its path.
+def site_path(path:str, # A file's path relative to the repository root, e.g. `nbs/00_core.ipynb`
+              nbs:str='nbs', # The notebooks folder, relative to the repository root
+             )->str: # Its path in the site, `None` for a path outside the repository
+    "Where a repository file is in the site: a notebook as its page, a Markdown file as a page of the same name, others as they are."
+    path = posixpath.normpath(path)
+    if path == '..' or path.startswith('../'): return None
+    if path.startswith(nbs + '/'):
+        path = path[len(nbs) + 1:]
+        return page_path(path) if path.endswith('.ipynb') else path
+    return path[:-3] + '.html' if path.endswith('.md') else path
+
+def _in_site(url, site_url):
+    "`(page, anchor)` of a link nbdev wrote to a page of the site at `site_url`, else `None`."
+    if site_url is None or not (url == site_url or url.startswith(site_url + '/') or url.startswith(site_url + '#')): return None
+    path, _, frag = url[len(site_url):].lstrip('/').partition('#')
+    return path or 'index.html', frag
+
 def local_url(url:str, # A link target found on a page
               page:str, # That page's path relative to the site root, e.g. `core.html`
-              site_url:str, # The site's address: settings.ini `doc_host` + `doc_baseurl`
-             )->str: # The link target, relative to the page when it points into the site
-    "Make `url` relative to `page` when it points to the site itself or to a notebook."
-    site_url = site_url.rstrip('/')
-    if url == site_url or url.startswith(site_url + '/') or url.startswith(site_url + '#'):
-        path, _, frag = url[len(site_url):].lstrip('/').partition('#')
-        path = posixpath.relpath(path or 'index.html', posixpath.dirname(page) or '.')
+              site_url:str=None, # Where nbdev's symbol links start (`link_settings`); `None` if they are relative
+              src_dir:str=None, # Folder of the page's source relative to the repository root (`nbs` + the page's folder if `None`)
+              nbs:str='nbs', # The notebooks folder, relative to the repository root
+             )->str: # The link target, relative to the page when it points into the site or the repository
+    "Make `url` relative to `page` when it points to the site itself, to a notebook, or to a file of the repository."
+    if _in_site(url, site_url): target, frag = _in_site(url, site_url)
     elif re.match(r'^[a-zA-Z][\w+.-]*:|^#|^/', url): return url
     else:
         path, _, frag = url.partition('#')
-        if not path.endswith('.ipynb'): return url
-        path = page_path(path)
-    return path + (f'#{frag}' if frag else '')
+        target = site_path(posixpath.join(src_dir or posixpath.join(nbs, posixpath.dirname(page)), path), nbs)
+        if not path or target is None: return url
+    return posixpath.relpath(target, posixpath.dirname(page) or '.') + (f'#{frag}' if frag else '')
 
 
 # `render_page` puts the pieces together for one processed notebook: the front matter nbdev wrote (title, description), the cells
 # as Quarto shows them, nbconvert's HTML with links made local, the table of contents, and the figures to write beside the page.
+# A `show_doc` entry's "source" link is kept only when it leads into the repository named by `git_url`: without one, nbdev still
+# writes it (to `/blob/main/...`), and the page's folded "Exported source" shows the code anyway.
 def _front_matter(nb):
     "The YAML front matter nbdev puts in a raw cell at the top of a processed notebook."
     for cell in nb.cells:
@@ -310,9 +357,19 @@ def _inline_md(text):
     text = re.sub(r'^(\s*)([#>*+-]|\d+[.)])', r'\1\\\2', text)
     return re.sub(r'^<p>|</p>\s*$', '', MarkdownWithMath(renderer=IPythonRenderer(escape=False)).render(text).strip())
 
+_re_source_link = re.compile(r'<p>\s*<a href="([^"]*)"[^>]*>source</a>\s*</p>\n?')
+
+def _source_links(body, repo_url):
+    "`body` without the `show_doc` source links that do not lead into the repository at `repo_url` (all of them if `None`)."
+    keep = lambda url: bool(repo_url) and html.unescape(url).startswith(repo_url.rstrip('/') + '/')
+    return _re_source_link.sub(lambda m: m.group(0) if keep(m.group(1)) else '', body)
+
 def render_page(nb:nbformat.NotebookNode, # A notebook processed by nbdev (`process_nbs`), as `nbformat.read` reads it
                 page:str, # Path of its page relative to the site root, e.g. `core.html`
-                site_url:str, # The site's address, for `local_url`
+                site_url:str=None, # Where nbdev's symbol links start, for `local_url`
+                repo_url:str=None, # The repository's address: "source" links lead there, or are left out if `None`
+                src_dir:str=None, # Folder of the page's source relative to the repository root, for `local_url`
+                nbs:str='nbs', # The notebooks folder relative to the repository root, for `local_url`
                )->dict: # `title`, `description` (HTML), `body` (HTML), `toc` [(level, id, text)], `files` {path: bytes}
     "Render one processed notebook to the parts of its page."
     nb = copy.deepcopy(nb)
@@ -321,10 +378,23 @@ def render_page(nb:nbformat.NotebookNode, # A notebook processed by nbdev (`proc
     stem = posixpath.splitext(posixpath.basename(page))[0]
     exporter = _PageExporter()
     body, res = exporter.from_notebook_node(nb, resources={'output_files_dir': f'{stem}_files', 'unique_key': stem})
-    body = re.sub(r'\b(href|src)="([^"]*)"', lambda m: f'{m.group(1)}="{html.escape(local_url(html.unescape(m.group(2)), page, site_url))}"', body)
+    local = lambda m: f'{m.group(1)}="{html.escape(local_url(html.unescape(m.group(2)), page, site_url, src_dir, nbs))}"'
+    body = re.sub(r'\b(href|src)="([^"]*)"', local, _source_links(body, repo_url))
     folder = posixpath.dirname(page)
     return dict(title=_inline_md(str(fm.get('title', stem))), description=_inline_md(fm['description']) if fm.get('description') else '',
                 body=body, toc=exporter.toc, files={posixpath.join(folder, k): v for k, v in res.get('outputs', {}).items()})
+
+
+# A Markdown file of the repository, such as a benchmark's results page, becomes a page too: `md_notebook` makes it a notebook like
+# the ones nbdev processes, its first `# ` heading as the title, for `render_page`.
+def md_notebook(md:str, # A Markdown file's text
+                title:str=None, # The page's title if the text has no `# ` heading (else the page's name)
+               )->nbformat.NotebookNode: # A notebook `render_page` takes: front matter with the title, then one Markdown cell
+    "A Markdown page as a processed notebook: its first level-1 heading is the title, the rest one Markdown cell."
+    m = re.search(r'^# +(.+?)\s*#*\s*$', md, re.MULTILINE)
+    if m: title, md = m.group(1), md[:m.start()] + md[m.end():]
+    front = nbformat.v4.new_raw_cell('---\n' + yaml.safe_dump({'title': title} if title else {}, allow_unicode=True) + '---')
+    return nbformat.v4.new_notebook(cells=[front, nbformat.v4.new_markdown_cell(md.strip())])
 
 
 # nbdev links every backticked name found in its symbol index, private helpers included (`_download_into`), but gives API entries
@@ -340,8 +410,9 @@ def _unlink_private(body, page, ids):
 
 
 # ## The site
-# Every page shares a navigation sidebar listing all the notebooks (the index first, notebooks in a subfolder under the folder's
-# name, as `nbdev_sidebar` orders them), a table of contents, a stylesheet, and MathJax 3: its single-file SVG build, from the PyPI
+# Every page shares a navigation sidebar listing all the pages (the index first, notebooks in a subfolder under the folder's name,
+# as `nbdev_sidebar` orders them, then the repository's pages by section), a navigation bar with a link to the repository when
+# there is one, a table of contents, a stylesheet, and MathJax 3: its single-file SVG build, from the PyPI
 # package `django-static-mathjax`, copied into `site_libs/` with the extensions it loads on demand (about 6 MB), so that formulas
 # typeset without a network.
 _PAGE = '''<!DOCTYPE html>
@@ -357,7 +428,7 @@ _PAGE = '''<!DOCTYPE html>
 <script defer id="MathJax-script" src="{root}site_libs/mathjax/tex-svg.js"></script>
 </head>
 <body>
-<header class="navbar"><a class="brand" href="{root}index.html">{site_title}</a><a class="repo" href="{repo_url}">Source on GitHub</a></header>
+<header class="navbar"><a class="brand" href="{root}index.html">{site_title}</a>{repo_link}</header>
 <div class="page">
 <nav class="sidebar" aria-label="Pages">{nav}</nav>
 <main class="content">
@@ -376,6 +447,7 @@ _MATHJAX_CONFIG = '''window.MathJax = {
 };
 '''
 
+# A wide table scrolls in its own box (`table` is a scrolling block), as a long command does (`pre`); a long word of inline code breaks.
 _SITE_CSS = '''
 :root { --primary: #2780e3; --border: #dee2e6; --muted: #6c757d; --code-bg: #f7f7f9; }
 * { box-sizing: border-box; }
@@ -389,6 +461,7 @@ a { color: var(--primary); text-decoration: none; } a:hover { text-decoration: u
 .sidebar a { display: block; padding: .3rem .6rem; color: #343a40; border-radius: .3rem; }
 .sidebar a.active { background: #e9f2fc; color: var(--primary); font-weight: 600; }
 .sidebar .section { margin: 1rem 0 .2rem; padding: 0 .6rem; font-weight: 600; color: var(--muted); }
+.sidebar .level-1 a { padding-left: 1.4rem; font-size: .85rem; }
 .toc h2 { margin: 0 0 .5rem; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: var(--muted); border: none; }
 .toc a { display: block; padding: .15rem .6rem; color: var(--muted); border-left: 1px solid var(--border); overflow-wrap: anywhere; }
 .toc .toc-3 a { padding-left: 1.3rem; font-size: .85rem; overflow: hidden; white-space: nowrap; text-overflow: ellipsis; }
@@ -401,14 +474,15 @@ h3 { margin: 1.8rem 0 .8rem; font-size: 1.3rem; }
 h2:hover .anchor-link, h3:hover .anchor-link, h4:hover .anchor-link { visibility: visible; }
 code { font-family: SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: .875em; }
 p code, li code, td code, h1 code, h2 code { padding: .1rem .3rem; background: #f1f3f5; border-radius: .2rem; color: #7d12ba; }
+p code, li code { overflow-wrap: anywhere; }
 a code { color: inherit; }
 pre { margin: 0; padding: .75rem 1rem; overflow-x: auto; background: var(--code-bg); border: 1px solid var(--border); border-radius: .3rem; font-size: .85rem; line-height: 1.45; }
 .cell { margin: 1rem 0; }
 .output_wrapper { margin-top: .4rem; }
 .output_area pre { background: #fff; border: none; border-left: 3px solid var(--border); border-radius: 0; }
 .output_stderr pre { background: #fff5f5; }
-.output_area img { max-width: 100%; height: auto; }
-table { margin: 1rem 0; border-collapse: collapse; font-size: .9rem; } th, td { padding: .35rem .75rem; border-bottom: 1px solid var(--border); text-align: left; }
+main.content img { max-width: 100%; height: auto; }
+table { display: block; max-width: 100%; overflow-x: auto; margin: 1rem 0; border-collapse: collapse; font-size: .9rem; } th, td { padding: .35rem .75rem; border-bottom: 1px solid var(--border); text-align: left; }
 blockquote { margin: 1rem 0; padding: .3rem 1rem; border-left: 4px solid var(--border); color: #495057; }
 .doc-entry hr { margin: 2.2rem 0 .6rem; border: none; border-top: 1px solid var(--border); }
 .doc-entry h3 { margin-top: .3rem; font-family: SFMono-Regular, Menlo, Consolas, monospace; }
@@ -422,14 +496,14 @@ mjx-container[display="true"] { overflow-x: auto; overflow-y: hidden; }
 
 
 def _nav(pages, page, root):
-    "Sidebar: a link to every page, grouped by folder, the current one marked."
+    "Sidebar: a link to every page, grouped in sections, the current one marked."
     items, section = [], ''
     for p in pages:
         if p['section'] != section:
             section = p['section']
             items.append(f'<li class="section">{html.escape(section)}</li>')
         active = ' class="active" aria-current="page"' if p['page'] == page else ''
-        items.append(f'<li><a href="{root}{p["page"]}"{active}>{p["title"]}</a></li>')
+        items.append(f'<li class="level-{p.get("level", 0)}"><a href="{root}{p["page"]}"{active}>{p["title"]}</a></li>')
     return '<ul>\n' + '\n'.join(items) + '\n</ul>'
 
 def _toc(entries):
@@ -451,12 +525,32 @@ def _copy_mathjax(dest):
 
 
 # `build_site` processes the notebooks into a temporary folder (nothing is cached, so a page never shows a stale symbol link),
-# renders every one, and writes the site: the pages, their figures, the other files of the notebooks folder (`styles.css`,
-# images), the stylesheet and MathJax.
+# renders every one, and the repository's Markdown pages of `REPO_PAGES`, and writes the site: the pages, their figures, the other
+# files of the notebooks folder (`styles.css`, images), the repository files the pages link to (a script, a results page's plot),
+# the stylesheet and MathJax.
 def _site_pages(nbs, files):
     "Pages for the notebooks `files` (relative to `nbs`), in sidebar order: index first, subfolders as sections."
     files = sorted(files, key=lambda f: (f.parent.parts, f.name != 'index.ipynb', f.name))
     return [dict(nb=f, page=page_path(f), section=' / '.join(re.sub(r'^\d+_', '', p) for p in f.parent.parts)) for f in files]
+
+# The repository's Markdown pages that belong in the site, by sidebar section: the results page of every benchmark, found when the
+# site is built (the benchmark scripts write them), and the guide for contributors.
+REPO_PAGES = {'Benchmarks': 'benchmarks/results/**/*.md', 'Development': 'CONTRIBUTING.md'}
+
+def _sidebar_level(f, base):
+    "1 (indented) for a Markdown file below a folder of `base` whose README is a page too, else 0."
+    folders = [p for p in f.parents if base in p.parents][f.name == 'README.md':]  # a README is the page of its own folder
+    return int(any((p/'README.md').is_file() for p in folders))
+
+def _repo_pages(root):
+    "Pages for the Markdown files of `REPO_PAGES` in the repository at `root`: a folder's README first, the pages below it indented."
+    res = []
+    for section, pattern in REPO_PAGES.items():
+        base = root/pattern.split('*')[0]
+        for f in sorted(root.glob(pattern), key=lambda f: ['' if n == 'README.md' else n for n in f.relative_to(root).parts]):
+            md = f.relative_to(root).as_posix()
+            res.append(dict(md=md, page=site_path(md), section=section, level=_sidebar_level(f, base)))
+    return res
 
 def _assets(nbs):
     "Files of the notebooks folder the pages may use: everything but notebooks, Quarto's and nbdev's own files, hidden ones."
@@ -464,31 +558,52 @@ def _assets(nbs):
     return [f for f in globtastic(nbs, skip_folder_re=r'^[_.]', skip_file_re=r'^[.]').map(Path)
             if f.suffix != '.ipynb' and f.name not in skip]
 
-def _write_page(dest, p, pages, cfg, css):
-    "Write page `p` (from `render_page`) and its figures under `dest`."
+def _copy_linked(dest, root, pages):
+    "Copy into `dest` the files of the repository at `root` that `pages` link to and the site lacks, at their own path."
+    for p in pages:
+        for url in re.findall(r'\b(?:href|src)="([^"#:]+)[#"]', p['body']):  # relative links only
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(p['page']), html.unescape(url)))
+            src = (root/target).resolve()
+            if target.startswith(('../', '/')) or (dest/target).exists() or not src.is_file() or not src.is_relative_to(root): continue
+            (dest/target).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest/target)
+
+def _write_page(dest, p, pages, title, repo_url, css):
+    "Write page `p` (from `render_page`) and its figures under `dest`, in the site called `title`."
     root = '../' * p['page'].count('/')
     plain_title, plain_desc = (re.sub(r'<[^>]+>', '', p[k]) for k in ('title', 'description'))
     out = dest/p['page']
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(_PAGE.format(head_title=html.escape(f"{plain_title} – {cfg.title}"), meta_description=html.escape(plain_desc), root=root,
-        extra_css=''.join(f'<link rel="stylesheet" href="{root}{c}">\n' for c in css), site_title=html.escape(cfg.title), repo_url=cfg.git_url,
+    out.write_text(_PAGE.format(head_title=html.escape(f"{plain_title} – {title}"), meta_description=html.escape(plain_desc), root=root,
+        extra_css=''.join(f'<link rel="stylesheet" href="{root}{c}">\n' for c in css), site_title=html.escape(title),
+        repo_link=f'<a class="repo" href="{html.escape(repo_url)}">Source</a>' if repo_url else '',
         nav=_nav(pages, p['page'], root), title=p['title'], description=f'<p class="description">{p["description"]}</p>' if p['description'] else '',
         body=p['body'], toc=_toc(p['toc'])))
     for name, data in p['files'].items():
         (dest/name).parent.mkdir(parents=True, exist_ok=True)
         (dest/name).write_bytes(data)
 
+def _render_all(nbs, root, proc, n_workers, cfg):
+    "Every page of the site rendered (`render_page`): the notebooks of `nbs`, processed into `proc`, then `REPO_PAGES`."
+    site_url, repo_url = link_settings(cfg)
+    nbs_dir = posixpath.relpath(nbs.as_posix(), root.as_posix())
+    pages = _site_pages(nbs, process_nbs(nbs, proc, n_workers))
+    for p in pages:
+        src_dir = posixpath.join(nbs_dir, p['nb'].parent.as_posix())
+        p.update(render_page(nbformat.read(proc/p['nb'], as_version=4), p['page'], site_url, repo_url, src_dir, nbs_dir))
+    for p in (repo := _repo_pages(root)):
+        p.update(render_page(md_notebook((root/p['md']).read_text()), p['page'], site_url, repo_url, posixpath.dirname(p['md']), nbs_dir))
+    return pages + repo
+
 def build_site(nbs:str=None, # Notebooks folder (settings.ini `nbs_path` if `None`)
                dest:str=None, # Output folder, replaced (settings.ini `doc_path`, `_docs`, if `None`)
                n_workers:int=None, # Processes for nbdev's notebook processing (one per CPU if `None`)
               )->list: # The pages written, relative to `dest`
-    "Build the documentation site from the notebooks' saved outputs: nbdev's processing, then nbconvert. No Quarto."
+    "Build the documentation site from the notebooks' saved outputs and the repository's `REPO_PAGES`: nbdev's processing, then nbconvert. No Quarto."
     cfg = get_config()
+    root = Path(cfg.config_path).resolve()
     nbs, dest = Path(nbs or cfg.nbs_path).resolve(), Path(dest or cfg.doc_path).resolve()
-    site_url = cfg.doc_host.rstrip('/') + '/' + cfg.doc_baseurl.strip('/')
-    with tempfile.TemporaryDirectory() as proc:
-        pages = _site_pages(nbs, process_nbs(nbs, Path(proc), n_workers))
-        for p in pages: p.update(render_page(nbformat.read(Path(proc)/p['nb'], as_version=4), p['page'], site_url))
+    with tempfile.TemporaryDirectory() as proc: pages = _render_all(nbs, root, Path(proc), n_workers, cfg)
     ids = {p['page']: set(re.findall(r'\bid="([^"]+)"', p['body'])) for p in pages}
     for p in pages: p['body'] = _unlink_private(p['body'], p['page'], ids)
     if dest.exists(): shutil.rmtree(dest)
@@ -500,20 +615,29 @@ def build_site(nbs:str=None, # Notebooks folder (settings.ini `nbs_path` if `Non
     (dest/'site_libs'/'site.css').write_text(_SITE_CSS + HtmlFormatter(style='default').get_style_defs('.highlight'))
     (dest/'site_libs'/'mathjax-config.js').write_text(_MATHJAX_CONFIG)
     css = [f.relative_to(nbs).as_posix() for f in assets if f.suffix == '.css']
-    for p in pages: _write_page(dest, p, pages, cfg, css)
+    repo_url = link_settings(cfg)[1]
+    for p in pages: _write_page(dest, p, pages, cfg.title, repo_url, css)
+    _copy_linked(dest, root, pages)
     return [p['page'] for p in pages]
 
 
 # ## Filling the outputs
 # A page shows the outputs saved in its notebook. `run_notebooks` executes notebooks in place with execnb, skipping the cells
 # `nbdev_test` skips (`#| eval: false`, and cells flagged with a `tst_flags` flag such as `slow` or `notest` unless it is passed in
-# `flags`), saves the outputs (figures as PNG) and cleans the notebook with `nbdev_clean`, which keeps outputs. A notebook whose
-# cell fails is left untouched.
+# `flags`), saves the outputs (figures as PNG) and cleans the notebook with `nbdev_clean`, which keeps outputs. A cell that runs
+# loses its old outputs first: execnb keeps them when the cell now shows nothing (a warning since silenced would stay on the page).
+# A notebook whose cell fails is left untouched.
 def _skip(cell, skip_flags):
     "Whether `nbdev_test` would skip `cell`: not code, the call that exports, `eval: false`, or a skipped flag."
     if cell.cell_type != 'code' or 'nbdev_export(' in cell.source: return True
     direc = extract_directives(cell, remove=False)
     return direc.get('eval:', [''])[0].lower() == 'false' or bool(skip_flags & direc.keys())
+
+def _skip_or_clear(cell, skip_flags):
+    "`_skip`, and the outputs of a cell about to run cleared."
+    if _skip(cell, skip_flags): return True
+    cell['outputs'] = []
+    return False
 
 def run_notebooks(path:str=None, # A notebook, or a folder of notebooks (settings.ini `nbs_path` if `None`)
                   flags:str='', # Space separated `tst_flags` whose cells should run too
@@ -526,7 +650,7 @@ def run_notebooks(path:str=None, # A notebook, or a folder of notebooks (setting
     for f in files:
         nb, shell = read_nb(f), CaptureShell(f)
         with working_directory(f.parent):
-            try: shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip(c, skip_flags))
+            try: shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip_or_clear(c, skip_flags))
             except Exception as e: raise RuntimeError(shell.prettytb(fname=f)) from e
         for cell in nb.cells: cell['outputs'] = [o for o in cell.get('outputs', []) if not _progress_text(o)]
         write_nb(nb, f)
@@ -542,19 +666,42 @@ def _progress_text(output)->bool:
 
 # ## The README
 # `nbdev_readme` renders the index notebook to `README.md` with Quarto. `readme_md` gives the same text without it: the title and
-# description, the Markdown cells as they are (nbdev's symbol links point to the documentation host, right for a README read on
-# GitHub), the visible code in fences, and text outputs indented as code, as Quarto's GitHub Markdown writes them. No figures.
-def _gfm(nb):
-    "A processed notebook as GitHub Markdown, the way Quarto's `gfm` output writes a README."
+# description, the Markdown cells as they are, the visible code in fences, and text outputs indented as code, as Quarto's GitHub
+# Markdown writes them. No figures. README.md is read at the repository's root (on GitHub or in a clone), where the site is not
+# published, so `readme_url` makes each link a link into the repository: a page of the site (nbdev's symbol links) becomes its
+# notebook, a relative link is followed from the notebooks folder, and a notebook's anchor is dropped (GitHub shows none).
+def readme_url(url:str, # A link target of the index notebook
+               notebooks:dict, # {page in the site: its notebook relative to the repository root}, e.g. {'core.html': 'nbs/00_core.ipynb'}
+               site_url:str=None, # Where nbdev's symbol links start (`link_settings`); `None` if they are relative
+               nbs:str='nbs', # The notebooks folder, relative to the repository root
+              )->str: # The link target for README.md at the repository root
+    "A link of the index notebook as README.md, at the repository root, needs it."
+    if _in_site(url, site_url): return notebooks.get(_in_site(url, site_url)[0], url)
+    if re.match(r'^[a-zA-Z][\w+.-]*:|^#|^/', url): return url
+    path, _, frag = url.partition('#')
+    target = posixpath.normpath(posixpath.join(nbs, path))
+    target = notebooks.get(site_path(target, nbs), target)  # a page named by its address: its notebook
+    return target if target.endswith('.ipynb') or not frag else f'{target}#{frag}'
+
+_re_md_target = re.compile(r'(\]\(\s*<?)([^)\s>]+)|(\b(?:href|src)=")([^"]+)')
+_re_code = re.compile(r'(^```.*?^```[ \t]*$|`[^`\n]*`)', re.MULTILINE | re.DOTALL)
+
+def _map_links(md, fn):
+    "Markdown `md` with `fn` applied to the target of each link and image, outside code."
+    sub = lambda m: m.group(1) + fn(m.group(2)) if m.group(1) else m.group(3) + fn(m.group(4))
+    return ''.join(part if i % 2 else _re_md_target.sub(sub, part) for i, part in enumerate(_re_code.split(md)))
+
+def _gfm(nb, link=lambda url: url):
+    "A processed notebook as GitHub Markdown, the way Quarto's `gfm` output writes a README, `link` applied to its links."
     fm = _front_matter(nb)
     parts = [f"# {fm.get('title', '')}", f"> {fm['description']}" if fm.get('description') else '']
     for cell in quarto_cells(copy.deepcopy(nb).cells):
-        if cell.cell_type == 'markdown': parts.append(cell.source.strip())
+        if cell.cell_type == 'markdown': parts.append(_map_links(cell.source.strip(), link))
         if cell.cell_type != 'code': continue
         if not cell.metadata.get('transient', {}).get('remove_source'): parts.append(f"```python\n{cell.source.strip()}\n```")
         for o in cell.outputs:
             data = o.get('data', {})
-            if 'text/markdown' in data or 'text/html' in data: parts.append((data.get('text/markdown') or data['text/html']).strip())
+            if 'text/markdown' in data or 'text/html' in data: parts.append(_map_links((data.get('text/markdown') or data['text/html']).strip(), link))
             else:
                 text = o.get('text') or data.get('text/plain', '')
                 parts.append('\n'.join('    ' + l for l in text.rstrip().splitlines()))
@@ -562,12 +709,15 @@ def _gfm(nb):
 
 def readme_md(nbs:str=None, # Notebooks folder (settings.ini `nbs_path` if `None`)
              )->str: # The README's Markdown
-    "The README `nbdev_readme` would render from the index notebook (settings.ini `readme_nb`), made without Quarto."
+    "The README `nbdev_readme` would render from the index notebook (settings.ini `readme_nb`), made without Quarto, its links into the repository."
     cfg = get_config()
-    nbs = Path(nbs or cfg.nbs_path).resolve()
+    nbs, root = Path(nbs or cfg.nbs_path).resolve(), Path(cfg.config_path).resolve()
+    nbs_dir = posixpath.relpath(nbs.as_posix(), root.as_posix())
+    notebooks = {page_path(f.relative_to(nbs)): posixpath.join(nbs_dir, f.relative_to(nbs).as_posix()) for f in nbglob(nbs, as_path=True)}
+    link = partial(readme_url, notebooks=notebooks, site_url=link_settings(cfg)[0], nbs=nbs_dir)
     with tempfile.TemporaryDirectory() as proc:
         process_nbs(nbs, Path(proc), 1, files=[cfg.readme_nb])
-        return _gfm(nbformat.read(Path(proc)/cfg.readme_nb, as_version=4))
+        return _gfm(nbformat.read(Path(proc)/cfg.readme_nb, as_version=4), link)
 
 
 # ## The command
