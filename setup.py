@@ -18,7 +18,7 @@ licenses = {
 }
 statuses = [ '1 - Planning', '2 - Pre-Alpha', '3 - Alpha', '4 - Beta', '5 - Production/Stable', '6 - Mature', '7 - Inactive' ]
 # The Python versions `tools/test_wheel.sh` installs the wheel into (its oldest end and its newest end).
-py_versions = '3.10 3.11'.split()
+py_versions = '3.11'.split()
 
 def reqs(key:str)->list:
     "The requirements in settings.ini `key`, one per word; `#` starts a comment running to the end of its line."

@@ -14,14 +14,16 @@ measured first: about 940 s per epoch over 20,000 images on the two shared cores
    (9 of 250 epochs, i.e. the first 3.6% of training), CE+LS and CE+center (tuned): seeds 0-4. Runs are ordered seed
    by seed, so that an interrupted sweep leaves complete pairs.
 3. Statistics: per variant mean ± sd over seeds; the paired difference to CE, its mean and 95% Student-t interval over
-   seeds; McNemar's exact test on the predictions pooled over images and seeds; the test features' Gini impurity, kNN and
-   linear-probe accuracy (gini_loss.diagnostics).
+   seeds, its paired t-test and that test's p-value adjusted by Holm's method over the page's comparisons; McNemar's exact
+   test on the predictions pooled over images and seeds; the test features' Gini impurity, kNN and linear-probe accuracy
+   (gini_loss.diagnostics).
 
 Every run is a JSON file written atomically into --out (tuning/ and test/): started again with the same arguments, the
 script trains only what is missing. --budget-minutes stops starting new runs when the budget is spent (the page then says
-which runs are missing). --smoke checks the pipeline end to end in seconds, into a new temporary folder unless --out is
-given: 2% of each class of both sets (30 training images per class, 200 test images), 1 epoch, batch 32, one grid point
-per family, seeds 0-1 of CE and tuned CE+Gini+KL, seed 0 of the others.
+which runs are missing); --page-only rewrites the page from the run files, training nothing. --smoke checks the pipeline
+end to end in seconds, into a new temporary folder unless --out is given: 2% of each class of both sets (30 training
+images per class, 200 test images), 1 epoch, batch 32, one grid point per family, seeds 0-1 of CE and tuned CE+Gini+KL,
+seed 0 of the others.
 
     nohup nice -n 19 python benchmarks/fashion_mnist.py > benchmarks/results/fashion_mnist/run.log 2>&1 &
     python benchmarks/fashion_mnist.py --smoke
@@ -31,7 +33,9 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, json, math, shlex, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line, n_runs
+from gini_loss.stats import holm_adjust
+from paired_design import (machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands,
+                           time_line, interval, p_text, seed_p, chance_line, run_dates, version_note)
 
 PAPER = dict(gini_weight=.5, kl_weight=.5, prior='batch', warmup=9 / 250)
 
@@ -55,6 +59,7 @@ def parse_args(argv=None):
     p.add_argument('--valid-pct', type=float, default=.1, help='Validation split carved from each training class for tuning')
     p.add_argument('--budget-minutes', type=float, default=150, help='Start no new run after this many minutes')
     p.add_argument('--smoke', action='store_true', help='A tiny end-to-end check, in seconds (see above)')
+    p.add_argument('--page-only', action='store_true', help='Rewrite the page from the run files in --out; measure and train nothing')
     p.add_argument('--device', default='cpu')
     p.add_argument('--bf16', action='store_true'); p.add_argument('--channels-last', action='store_true')
     p.add_argument('--jobs', type=int, default=1, help='Runs trained at once, in separate processes (GPU)')
@@ -121,9 +126,8 @@ def label_of(r, best)->str:
     return c['variant'] + (' (tuned)' if c['variant'] != 'ce' else '')
 
 
-def write_page(a, p, tun, runs, times, command, complete):
+def write_page(a, p, tun, runs, times, command):
     "README.md of --out: the plan, tuning, test table with significance, features, figure."
-    import pandas as pd
     from gini_loss.experiments import summarize, results_markdown
     best = tun['best']
     tab = summarize(runs) # one row per setting; the two ce+gini+kl settings are renamed 'tuned' and 'paper'
@@ -136,13 +140,21 @@ def write_page(a, p, tun, runs, times, command, complete):
     order = [l for l in ('ce', 'ce+gini+kl (tuned)', 'ce+gini+kl (paper)', 'ce+ls (tuned)', 'ce+center (tuned)') if l in tab.index]
     tab = tab.loc[order]
     first = runs[0] if runs else None
-    tune_s, test_s = (sum(r['wall_time_s'] for r in rs) for rs in (finished(a.out/'tuning'), runs))
+    tune_runs = finished(a.out/'tuning')
+    tune_s, test_s = (sum(r['wall_time_s'] for r in rs) for rs in (tune_runs, runs))
+    done = {(label_of(r, best), r['seed']) for r in runs}
+    missing = [f'{l} seed {s}' for s, l, kw in final_calls(a, p, best) if (l, s) not in done]
+    missing += [f'tuning {fam} {hp or ""}'.rstrip() for fam, hp, _, n in tun['rows'] if n < a.tune_seeds]
     lines = [f"# Fashion-MNIST, powered: CE vs CE+Gini+KL, CE+label smoothing, CE+center loss", '',
-             f"Generated {now()}. {'' if complete else '**Incomplete: the sweep stopped before every run was done (budget); run the command again to finish it.** '}"
-             f"Machine: {machine(a.device)}. {a.machine_note}", '',
-             "Command (from the repository root; it resumes, training only the runs not in this folder):", '',
+             f"Generated {now()}. " + (f"**Incomplete: {len(missing)} planned runs are not in this folder (listed at the end); "
+                                       "run the command again to train them.** " if missing else '')
+             + f"Machine{'' if times['trained'] else ' of this call, which trained nothing'}: {machine(a.device)}. {a.machine_note}", '',
+             f"Tuning runs finished on {run_dates(tune_runs)}; test runs on {run_dates(runs)}, by the `finished` time in "
+             f"each run file. {version_note(tune_runs + runs)}", '',
+             "Command of this call (from the repository root; without `--page-only` it resumes, training only the runs not "
+             "in this folder; with it, it rewrites this page from the run files and trains nothing):", '',
              '```sh', command, '```', '',
-             time_line(times['tuning'] + times['test'], times['trained'], tune_s + test_s)
+             time_line(times['all'], times['trained'], tune_s + test_s)
              + f" Tuning runs: {tune_s/60:.1f} min; test runs: {test_s/60:.1f} min.", '',
              f"Setup: `create_model('{a.arch}', 10, in_chans=1, img_size=28)`; "
              f"{'all 60,000' if p['base']['images_per_class'] is None else str(p['train_n'] * 10)} training images, "
@@ -159,31 +171,35 @@ def write_page(a, p, tun, runs, times, command, complete):
                      f"{'' if math.isnan(s) else f'{100*s:.2f}'}{' ← chosen' if chosen else ''} | {n} |")
     lines += ['', f"Paper's setting (not tuned): gini_weight 0.5, kl_weight 0.5, KL prior 'batch', terms off for the first 9/250 of training.", '',
               "## 2. Test: paired comparison to CE", '']
+    rows = [(v, r, seed_p(r)) for v, r in tab.iterrows() if v != 'ce' and not math.isnan(r.get('delta_mean', math.nan))]
+    rows = [row + (adj,) for row, adj in zip(rows, holm_adjust([pv for _, _, pv in rows]))]
     if len(tab):
-        lines += [results_markdown(tab), '',
-                  "Δ: per-seed paired difference to CE, mean and 95% Student-t interval over the seeds. McNemar: exact test on the "
-                  "test predictions pooled over images and paired seeds (counts: test images × seeds right only with the variant / only with CE). "
+        lines += [results_markdown(tab.drop(columns='mcnemar_p', errors='ignore')), '',
+                  "Δ: per-seed paired difference to CE, mean and 95% Student-t interval over the seeds. McNemar (in the "
+                  "verdicts below): exact test on the test predictions pooled over images and paired seeds (counts: test images × seeds right only with the variant / only with CE). "
                   "Test-feature Gini: mean Gini impurity 1 - Σ_c p_jc² of the penultimate features' class shares on the test set (`gini_loss.diagnostics.feature_gini`; lower: more class-specific features, what the Gini term pushes for); "
                   "kNN: 5-nearest-neighbour (cosine) accuracy of the test features against 5,000 training features; probe: linear probe on the same.", '',
                   "### What is significant", '',
-                  "The verdict rests on the seed interval, which tests the training procedure. The pooled McNemar test treats every "
+                  "The verdict rests on the seed interval, which tests the training procedure; p: its paired t-test over "
+                  f"seeds; adjusted: Holm's adjustment over the {len(rows)} comparisons below. The pooled McNemar test treats every "
                   "(image, seed) pair as independent and tests these particular trained networks; it is significant far more "
-                  "often, and alone is no evidence that the procedure is better.", '']
-        for v, r in tab.iterrows():
-            if v == 'ce': continue
-            lines.append(f"- **{v}**: Δ {100*r.delta_mean:+.2f} pp over {int(r.n_pairs)} paired seeds "
-                         + ('' if math.isnan(r.delta_lo) else f"[{100*r.delta_lo:+.2f}, {100*r.delta_hi:+.2f}]")
-                         + f": {verdict(r)}.")
-        rows = [(v, r.delta_mean, r.delta_lo, r.delta_hi) for v, r in tab.iterrows() if v != 'ce' and not math.isnan(r.get('delta_mean', math.nan))]
+                  "often, is not adjusted, and alone is no evidence that the procedure is better.", '']
+        for v, r, pv, adj in rows:
+            lines.append(f"- **{v}**: Δ {interval(r)} pp over {int(r.n_pairs)} paired seeds ({p_text(pv)}, adjusted "
+                         f"{p_text(adj)}): {verdict(r, adjusted=adj)}.")
+        survive = [f"{v} ({'better' if r.delta_mean > 0 else 'worse'} than CE, {interval(r)} pp)" for v, r, pv, adj in rows if adj < .05]
+        flat = [f"{v} {interval(r)}" for v, r, pv, adj in rows if r.delta_lo <= 0 <= r.delta_hi]
+        lines += ['', chance_line(len(rows)) + ' Significant after the adjustment: ' + (', '.join(survive) or 'none') + '. '
+                  + (f"No detectable change (not the same as no change: an effect as large as either end of the interval "
+                     f"is not excluded), Δ in pp: {'; '.join(flat)}." if flat else '')]
         if rows:
-            delta_figure(rows, a.out/'delta.png', f"Fashion-MNIST, {a.arch}, {a.epochs} epoch{'s' if a.epochs > 1 else ''}: Δ test accuracy vs CE")
-            lines += ['', '![Δ accuracy vs CE](delta.png)']
+            delta_figure([(v, r.delta_mean, r.delta_lo, r.delta_hi) for v, r, _, _ in rows], a.out/'delta.png',
+                         f"Fashion-MNIST, {a.arch}, {a.epochs} epoch{'s' if a.epochs > 1 else ''}: Δ test accuracy vs CE")
+            lines += ['', '![Δ accuracy vs CE](delta.png)', '', "Bars: the 95% intervals, not adjusted for the number of comparisons."]
     lines += ['', "The same runs with `gini_loss_train` (same run identities: it finds the finished runs and trains only "
               "missing ones; tuning runs likewise with their own settings and `--valid_pct`):", '', '```sh',
               *train_commands([kw for _, _, kw in final_calls(a, p, best)]), '```']
-    done = {(label_of(r, best), r['seed']) for r in runs}
-    missing = [(l, s) for s, l, kw in final_calls(a, p, best) if (l, s) not in done]
-    if missing: lines += ['', f"Missing runs ({len(missing)}): " + ', '.join(f'{l} seed {s}' for l, s in missing)]
+    if missing: lines += ['', f"Missing runs ({len(missing)}): " + ', '.join(missing)]
     lines += ['', "Run files: `tuning/`, `test/` (one JSON per run, with the per-image test predictions); `test/results.md` "
               "is `run_experiment`'s own table of the same runs.", '']
     (a.out/'README.md').write_text('\n'.join(lines))
@@ -197,37 +213,28 @@ def main(argv=None):
     command = 'python benchmarks/fashion_mnist.py ' + ' '.join(map(shlex.quote, sys.argv[1:] if argv is None else argv))
     p = plan(a)
     a.out.mkdir(parents=True, exist_ok=True)
-    started, on_disk = time.time(), n_runs(a.out)
+    started, trained = time.time(), []
     deadline = started + 60 * a.budget_minutes
-
-    # plan and estimate
-    step = measure_step(a.arch, p['base']['bs'], device=a.device)
-    n_train = p['train_n'] * 10
-    n_tune_train = round(n_train * (1 - a.valid_pct))
-    per_run = lambda n, epochs: epochs * (n // p['base']['bs']) * step * 1.25 + 15  # loop overhead; eval, features, setup
-    n_final = 2 * a.seeds + 3 * a.other_seeds
-    est = len(p['tuning']) * a.tune_seeds * per_run(n_tune_train, a.tune_epochs or a.epochs) + n_final * per_run(n_train, a.epochs)
-    print(f"{now()}: {machine(a.device)}\nmeasured: {step*1000:.0f} ms per training step of {a.arch}, batch {p['base']['bs']}\n"
-          f"plan: tuning {len(p['tuning'])} settings x {a.tune_seeds} seed(s) on {n_tune_train} images; "
-          f"test: {n_final} runs ({a.seeds} seeds of ce and tuned ce+gini+kl, {a.other_seeds} of the paper's ce+gini+kl, ce+ls, ce+center) "
-          f"on {n_train} images, {a.epochs} epochs, {'full test set' if p['base']['subset'] is None else 'part of the test set'}\n"
-          f"estimate (runs already on disk cost nothing): {est/60:.0f} min for everything; budget {a.budget_minutes:.0f} min", flush=True)
-
-    # 1. tuning
-    t0 = time.time()
-    ok = run_calls([kw for _, kw in p['tuning']], a.jobs, a.threads, deadline, log=log, names=[l for l, _ in p['tuning']])
-    times = {'tuning': time.time() - t0}
-    tun = tuned(a, p)
-    print(f"{now()}: tuning {'done' if ok else 'stopped (budget)'} in {times['tuning']/60:.1f} min; chosen: {tun['best']}", flush=True)
-
-    # 2. final paired runs (only with a complete tuning)
-    t1 = time.time()
-    calls = final_calls(a, p, tun['best']) if ok else []
-    done_all = ok and run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log,
-                                names=[f'{label} seed {s}' for s, label, _ in calls])
-    times['test'], times['trained'] = time.time() - t1, n_runs(a.out) - on_disk
+    if not a.page_only:
+        step = measure_step(a.arch, p['base']['bs'], device=a.device)
+        n_train = p['train_n'] * 10
+        n_tune_train = round(n_train * (1 - a.valid_pct))
+        per_run = lambda n, epochs: epochs * (n // p['base']['bs']) * step * 1.25 + 15  # loop overhead; eval, features, setup
+        n_final = 2 * a.seeds + 3 * a.other_seeds
+        est = len(p['tuning']) * a.tune_seeds * per_run(n_tune_train, a.tune_epochs or a.epochs) + n_final * per_run(n_train, a.epochs)
+        print(f"{now()}: {machine(a.device)}\nmeasured: {step*1000:.0f} ms per training step of {a.arch}, batch {p['base']['bs']}\n"
+              f"plan: tuning {len(p['tuning'])} settings x {a.tune_seeds} seed(s) on {n_tune_train} images; "
+              f"test: {n_final} runs ({a.seeds} seeds of ce and tuned ce+gini+kl, {a.other_seeds} of the paper's ce+gini+kl, ce+ls, ce+center) "
+              f"on {n_train} images, {a.epochs} epochs, {'full test set' if p['base']['subset'] is None else 'part of the test set'}\n"
+              f"estimate (runs already on disk cost nothing): {est/60:.0f} min for everything; budget {a.budget_minutes:.0f} min", flush=True)
+        # 1. tuning; 2. the final paired runs, only with a complete tuning
+        ok = run_calls([kw for _, kw in p['tuning']], a.jobs, a.threads, deadline, log=log, names=[l for l, _ in p['tuning']], trained=trained)
+        tun = tuned(a, p)
+        print(f"{now()}: tuning {'done' if ok else 'stopped (budget)'} after {(time.time() - started)/60:.1f} min; chosen: {tun['best']}", flush=True)
+        calls = final_calls(a, p, tun['best']) if ok else []
+        run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log, names=[f'{label} seed {s}' for s, label, _ in calls], trained=trained)
     runs = sorted(finished(a.out/'test'), key=lambda r: (r['seed'], r['config']['variant']))
-    page = write_page(a, p, tun, runs, times, command, done_all and len(runs) >= len(calls))
+    page = write_page(a, p, tuned(a, p), runs, {'all': time.time() - started, 'trained': len(trained)}, command)
     print(page)
     print(f"\nmeasured wall time of this call: {(time.time() - started)/60:.1f} min; page and run files in {a.out}")
 

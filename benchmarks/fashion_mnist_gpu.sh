@@ -157,7 +157,7 @@ fi
 
 # The paper recipe: one process per run, JOBS at a time; then one call that finds every run done and writes results.md and the
 # diagnostics of the seed-0 runs (whose weights the runs kept).
-TRAIN=(python3 -m gini_loss.experiments) # gini_loss_train, from this working tree
+TRAIN=(python3 -c 'from gini_loss.experiments import gini_loss_train; gini_loss_train()') # gini_loss_train, from this working tree
 COMMON=(--dataset "$DATASET" --path "$DATA" --recipe paper --arch "$ARCH" --epochs "$EPOCHS" --device "$DEVICE" --channels_last --out "$OUT")
 [[ $BF16 == 1 ]] && COMMON+=(--bf16)
 ((SMOKE)) && COMMON+=(--subset 0.02 --holdout 200 --bs 50)

@@ -33,7 +33,9 @@ os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE') # threads that sleep, not sp
 import argparse, math, shlex, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
-from paired_design import machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line, n_runs
+from gini_loss.stats import holm_adjust
+from paired_design import (machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands, time_line,
+                           p_text, run_dates)
 
 ALPHA = .05            # declared: two-sided, primary comparison; Holm over the three secondaries
 SMALLEST_EFFECT = .0025 # declared: 0.25 pp, the difference the study is powered to detect (80%)
@@ -158,15 +160,6 @@ def test_calls(a, best)->list:
 
 # --- the analysis --------------------------------------------------------------------------------------------------
 
-def holm(ps:list)->list:
-    "Holm's step-down adjusted p-values of `ps`, in their order."
-    order = sorted(range(len(ps)), key=lambda i: ps[i])
-    adj, running = [math.nan] * len(ps), 0.
-    for rank, i in enumerate(order):
-        running = max(running, min(1., (len(ps) - rank) * ps[i]))
-        adj[i] = running
-    return adj
-
 def compare(runs:dict, a:str, b:str, seeds:list)->dict:
     "Paired comparison of arm `a` to arm `b` over `seeds`: mean difference, 95% t interval, t-test p, pooled McNemar."
     import numpy as np
@@ -212,7 +205,8 @@ def write_page(a, best, rows, command, times, stopped:str)->str:
                 "confirmatory analysis is the page committed at that stop (see this file's history).", ''] if a.continuation else []),
              "Command (from the repository root; it resumes, training only the runs not in this folder):", '',
              '```sh', command, '```', '',
-             time_line(times['all'], times['trained'], tune_s + test_s) + f" Tuning runs: {tune_s/60:.1f} min; test runs: {test_s/60:.1f} min.", '',
+             time_line(times['all'], times['trained'], tune_s + test_s) + f" Tuning runs: {tune_s/60:.1f} min; test runs: {test_s/60:.1f} min. "
+             f"Runs finished on: tuning {run_dates(finished(a.out/'tuning'))}; test {run_dates(recs) or 'none yet'}.", '',
              f"Setup: Fashion-MNIST, {a.images_per_class} training images per class drawn with the seed, `create_model('{a.arch}', 10, "
              f"in_chans=1, img_size=28)`, {a.epochs} epoch{'s' * (a.epochs != 1)} of `fit_one_cycle` (Adam, batch {a.bs}, peak lr {a.lr}), random crops and "
              f"flips; {'the full official test set (10,000 images)' if a.subset is None else f'{a.subset:.0%} of each class of the test set (--smoke)'}, "
@@ -240,14 +234,14 @@ def write_page(a, best, rows, command, times, stopped:str)->str:
               '|---|---|---|---|---|---|---|---|---|---|---|']
     res = {h: compare(runs, x, y, complete) for h, x, y, _ in COMPARISONS}
     secondary = [h for h, *_, role in COMPARISONS if role == 'secondary']
-    for h, adj in zip(secondary, holm([res[h]['p'] for h in secondary])): res[h]['p_holm'] = adj
+    for h, adj in zip(secondary, holm_adjust([res[h]['p'] for h in secondary])): res[h]['p_holm'] = adj
     for h, x, y, role in COMPARISONS:
         r = res[h]
         key = 'p' if role == 'primary' else 'p_holm'
-        mc = '—' if math.isnan(r.get('mcnemar_p', math.nan)) else f"{r['mcnemar_p']:.2g} ({r['only_variant']} / {r['only_ce']})"
+        mc = '—' if math.isnan(r.get('mcnemar_p', math.nan)) else f"{p_text(r['mcnemar_p'], '')} ({r['only_variant']} / {r['only_ce']})"
         lines.append(f"| {h} | {ARMS[x]} vs {ARMS[y]} | {role} | {r['n_pairs']} | {pp(r['delta_mean'])} [{pp(r['delta_lo'])}, "
-                     f"{pp(r['delta_hi'])}] | {pp(r['sd'], False)} | {r['wins']}/{r['n_pairs']} | {r['p']:.3g} | "
-                     f"{'—' if role == 'primary' else format(r['p_holm'], '.3g')} | {decision(r, key=key)} | {mc} |")
+                     f"{pp(r['delta_hi'])}] | {pp(r['sd'], False)} | {r['wins']}/{r['n_pairs']} | {p_text(r['p'], '')} | "
+                     f"{'—' if role == 'primary' else p_text(r['p_holm'], '')} | {decision(r, key=key)} | {mc} |")
     p1 = res['H1']
     if math.isnan(p1['p']): reading = "The primary comparison needs at least two complete seeds."
     elif p1['p'] < ALPHA:
@@ -258,7 +252,7 @@ def write_page(a, best, rows, command, times, stopped:str)->str:
                  if p1['delta_hi'] < SMALLEST_EFFECT else
                  "The interval still includes a gain of 0.25 pp: the study cannot rule out an effect of the size it was powered for.")
         reading = (f"At α = {ALPHA} the primary comparison is not significant: CE+LS+Gini+KL minus CE+LS is {pp(p1['delta_mean'])} pp "
-                   f"[{pp(p1['delta_lo'])}, {pp(p1['delta_hi'])}] over {p1['n_pairs']} seeds (p = {p1['p']:.3g}). {bound}")
+                   f"[{pp(p1['delta_lo'])}, {pp(p1['delta_hi'])}] over {p1['n_pairs']} seeds ({p_text(p1['p'])}). {bound}")
     sens = detectable(DECLARED_SD, len(complete))
     lines += ['', f"**Primary (H1).** {reading}", '',
               f"Secondaries (H2-H4): decision on the Holm-adjusted p-value at α = {ALPHA}. Seed intervals and pooled McNemar in "
@@ -288,7 +282,7 @@ def main(argv=None):
     torch.set_num_threads(a.threads)
     command = 'python benchmarks/ls_study.py ' + ' '.join(map(shlex.quote, sys.argv[1:] if argv is None else argv))
     a.out.mkdir(parents=True, exist_ok=True)
-    started, on_disk, stamp = time.time(), n_runs(a.out), now()
+    started, stamp, trained = time.time(), now(), []
     deadline = started + 60 * a.budget_minutes
     step = measure_step(a.arch, a.bs)
     n_train = 10 * a.images_per_class
@@ -299,21 +293,22 @@ def main(argv=None):
         f"({a.seeds} seeds x 4 arms); estimate {n_tune * per_run / 60:.0f} + {4 * a.seeds * per_run / 60:.0f} min (runs on disk "
         f"cost nothing); budget {a.budget_minutes:.0f} min, enough for about {max(0, int((60 * a.budget_minutes / per_run - n_tune) // 4))} seeds")
     first = tuning_calls(a)
-    ok = run_calls([kw for _, kw in first], 1, a.threads, deadline, log=log, names=[l for l, _ in first])
+    ok = run_calls([kw for _, kw in first], 1, a.threads, deadline, log=log, names=[l for l, _ in first], trained=trained)
     best, _ = tuned(a)
     if ok and 'ce+ls' in best:
         second = tuning_calls(a, best['ce+ls']['ls_eps'])
-        ok = run_calls([kw for _, kw in second], 1, a.threads, deadline, log=log, names=[l for l, _ in second])
+        ok = run_calls([kw for _, kw in second], 1, a.threads, deadline, log=log, names=[l for l, _ in second], trained=trained)
     best, rows = tuned(a)
     done_tuning = ok and all(v in best for v in ARMS)
     log(f"{now()}: tuning {'done' if done_tuning else 'stopped (budget)'}; chosen: {best}")
     done = False
     if done_tuning:
         calls = test_calls(a, best)
-        done = run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log, names=[f'seed {s} {v}' for s, v, _ in calls])
+        done = run_calls([kw for _, _, kw in calls], 1, a.threads, deadline, log=log, names=[f'seed {s} {v}' for s, v, _ in calls],
+                         trained=trained)
     stopped = (f"All {a.seeds} declared seeds done." if done else "**Stopped by the time budget** (declared stopping rule: the "
                "analysis is on the seeds complete at the stop)." if done_tuning else "**Tuning stopped by the time budget: no test run.**")
-    page = write_page(a, best, rows, command, dict(started=stamp, all=time.time() - started, trained=n_runs(a.out) - on_disk), stopped)
+    page = write_page(a, best, rows, command, dict(started=stamp, all=time.time() - started, trained=len(trained)), stopped)
     print(page)
     log(f"\n{now()}: measured wall time of this call: {(time.time() - started)/60:.1f} min; page and run files in {a.out}")
 

@@ -1,7 +1,10 @@
-"""What benchmarks/fashion_mnist.py and benchmarks/regimes.py share: the machine, a speed measurement, running
-`run_experiment` calls (resumable: one file per run), reading the runs back, significance in words, a Δ figure.
+"""What benchmarks/fashion_mnist.py, regimes.py and ls_study.py share: the machine, a speed measurement, the run-until-budget
+loop over `run_experiment` calls (resumable: one file per run; it counts only what it trained), reading the runs back
+with their dates and version, p-values and Holm's adjustment, significance in words, a Δ figure.
 """
-import json, os, platform, shlex, time
+import json, math, os, platform, shlex, time
+from collections import Counter
+from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 from multiprocessing import get_context
@@ -32,32 +35,35 @@ def measure_step(arch:str, bs:int, side:int=28, in_chans:int=1, n_classes:int=10
     return (time.perf_counter() - start) / steps
 
 
-def _call(kwargs:dict, threads):
+def _train(kw:dict, threads, deadline)->tuple:
+    """In a worker: train the runs of `run_experiment(**kw)` missing from its folder. (runs trained, seconds), (0, 0) when
+    none was missing, None when `deadline` had passed (nothing checked or started)."""
+    if deadline is not None and time.time() > deadline: return None
     import torch
     if threads: torch.set_num_threads(threads)
     from gini_loss.experiments import run_experiment
-    return run_experiment(**kwargs)
+    missing = int((~run_experiment(**kw, dry_run=True).done).sum()) # run identities, as the real call sees them
+    if not missing: return 0, 0.
+    start = time.time()
+    run_experiment(**kw)
+    return missing, time.time() - start
 
 
-def _wrote_run(out, since:float)->bool:
-    "Whether a run file in `out` was written after `since`: a run trained, not read back."
-    return any(f.stat().st_mtime >= since for f in Path(out).glob('*.json'))
-
-
-def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=print, names:list=None)->bool:
-    "Run `run_experiment(**kw)` for each `kw` (finished runs are skipped); stop starting calls after `deadline`. All done?"
-    if jobs <= 1:
-        for i, kw in enumerate(calls):
-            if deadline is not None and time.time() > deadline:
-                log(f"{now()}: budget reached: {len(calls) - i} calls not started; run the same command again to go on")
-                return False
-            start = time.time()
-            _call({**kw, 'progress': False}, threads)
-            if names and _wrote_run(kw['out'], start): log(f"{now()}: {names[i]}: {time.time() - start:.0f} s")
-        return True
-    with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) as ex:
-        for f in [ex.submit(_call, {**kw, 'progress': False}, threads) for kw in calls]: f.result()
-    return True
+def run_calls(calls:list, jobs:int=1, threads=None, deadline:float=None, log=print, names:list=None, trained:list=None)->bool:
+    """Train what `run_experiment(**kw)` misses of each `kw` of `calls` (`jobs` at once), starting nothing after `deadline`.
+    Each call that trained is logged with its own time and its name appended to `trained`: runs another process writes
+    meanwhile are neither. All calls done?"""
+    names = names or [f'call {i + 1}' for i in range(len(calls))]
+    args = ([{**kw, 'progress': False} for kw in calls], [threads] * len(calls), [deadline] * len(calls))
+    late = 0
+    with ProcessPoolExecutor(jobs, mp_context=get_context('spawn')) if jobs > 1 else nullcontext() as pool:
+        for name, res in zip(names, (pool.map if pool else map)(_train, *args)): # in order, each as it ends
+            if res is None: late += 1
+            elif res[0]:
+                log(f"{now()}: {name}: {res[1]:.0f} s")
+                if trained is not None: trained.append(name)
+    if late: log(f"{now()}: budget reached: {late} calls not started; run the same command again to go on")
+    return not late
 
 
 _FLAGS = ('dataset', 'arch', 'epochs', 'bs', 'lr', 'wd', 'gini_weight', 'kl_weight', 'ls_eps', 'center_weight', 'prior',
@@ -69,7 +75,7 @@ def train_command(kw:dict)->str:
     flags = dict(variants=','.join(kw['variants']), seeds=','.join(map(str, kw['seeds'])))
     flags.update((k, kw[k]) for k in _FLAGS if kw.get(k) is not None)
     switches = [k for k in ('bf16', 'channels_last', 'features') if kw.get(k)]
-    switches += ['eval_last_only'] * (kw.get('eval_every_epoch') is False) + ['no_diagnostics']
+    switches += ['no_eval_every_epoch'] * (kw.get('eval_every_epoch') is False)
     return ' '.join(['gini_loss_train', *(f'--{k} {shlex.quote(str(v))}' for k, v in flags.items()),
                      *(f'--{k}' for k in switches), '--out', shlex.quote(str(kw['out']))])
 
@@ -87,7 +93,7 @@ def time_line(call_s:float, n_trained:int, summed_s:float)->str:
     "A page's sentence on time: this call's measured wall time, and the training time of all its runs, summed from their files."
     span = lambda s: f'{s/60:.1f} min' if s >= 60 else f'{s:.0f} s'
     this = (f"Measured wall time of this call: {span(call_s)}, in which it trained {n_trained} run{'s' * (n_trained != 1)}"
-            if n_trained else "This call trained nothing: every run was already on disk")
+            if n_trained else "This call trained nothing: it read every run on this page back from its file")
     return (f"{this}. The runs on this page took {span(summed_s)} of training in all (the sum of their files' "
             "`wall_time_s`, each measured when the run was trained).")
 
@@ -108,19 +114,67 @@ def finished(folder:Path)->list:
         return finished_runs(folder)
 
 
-def verdict(row, key='delta')->str:
-    "Whether a row's paired interval (and its McNemar test) excludes 'no difference', in words."
-    import math
+def interval(row, key='delta')->str:
+    "A row's paired difference to CE in percentage points with its 95% interval: '+0.35 [+0.01, +0.69]' (one rounding per value)."
+    lo, hi = row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan)
+    return f"{100*row[f'{key}_mean']:+.2f}" + ('' if math.isnan(lo) else f" [{100*lo:+.2f}, {100*hi:+.2f}]")
+
+
+def p_text(p:float, name:str='p')->str:
+    "A p-value as the pages write it: 'p = 0.012', or 'p < 1e-300' below what a float holds (computed as 0); `name=''`: the value alone."
+    if p < 1e-300: return f'{name} < 1e-300'.strip()
+    return f'{name} = {p:.2g}' if name else f'{p:.2g}'
+
+
+def seed_p(row, key='delta')->float:
+    "Two-sided p of the paired t-test over seeds behind a row's 95% interval, read back from it (half-width = t(.975, n-1) x SE)."
+    from scipy import stats
+    m, lo, hi, n = row[f'{key}_mean'], row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan), int(row['n_pairs'])
+    if math.isnan(lo): return math.nan
+    se = (hi - lo) / 2 / stats.t.ppf(.975, n - 1)
+    return float(2 * stats.t.sf(abs(m) / se, n - 1)) if se > 0 else float(m == 0)
+
+
+def chance_line(n_tests:int, alpha:float=.05)->str:
+    "What a page's number of comparisons means by chance alone, and what Holm's adjustment does about it."
+    return (f"This page makes {n_tests} comparisons to CE, each a test at the {alpha:.0%} level: were every variant no different "
+            f"from CE, about {n_tests} x {alpha} = {n_tests * alpha:.1f} of them would still come out 'significant' by chance. "
+            f"Holm's step-down adjustment of the {n_tests} seed-test p-values keeps the chance of any false 'significant' at "
+            f"{alpha:.0%}; only what stays below {alpha} after it is a finding of this page.")
+
+
+def verdict(row, key='delta', adjusted:float=None)->str:
+    "Whether a row's paired seed interval excludes 'no difference' (with `adjusted`: also after Holm's adjustment), and its pooled McNemar test, in words."
     lo, hi = row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan)
     if math.isnan(lo): return 'too few seeds'
-    ci = 'better than CE' if lo > 0 else 'worse than CE' if hi < 0 else 'not significant'
-    ci = 'seed interval: ' + ci
+    side = 'better than CE' if lo > 0 else 'worse than CE' if hi < 0 else ''
+    words = 'seed interval: ' + (side or 'no detectable difference')
+    if side and adjusted is not None: words += f", {'also' if adjusted < .05 else 'but not'} after Holm's adjustment"
     p = row.get('mcnemar_p', math.nan)
     if not math.isnan(p):
-        side = 'variant' if row.get('only_variant', 0) > row.get('only_ce', 0) else 'CE'
-        ci += (f"; pooled McNemar: p = {p:.2g}, more images right with {side}" if p < .05 else
-               f"; pooled McNemar: not significant (p = {p:.2g})")
-    return ci
+        counts = f"right only with the variant / only with CE: {int(row['only_variant'])} / {int(row['only_ce'])}"
+        more = 'the variant' if row['only_variant'] > row['only_ce'] else 'CE'
+        words += (f"; pooled McNemar: {p_text(p)}, more images right with {more} ({counts})" if p < .05 else
+                  f"; pooled McNemar: not significant ({p_text(p)}; {counts})")
+    return words
+
+
+def run_dates(records:list)->str:
+    "The days runs finished on, from their files' `finished` times: '2026-11-29 (8 runs), 2026-12-04 (4 runs)'."
+    days = Counter(str(r.get('finished', 'unknown day'))[:10] for r in records)
+    return ', '.join(f"{d} ({n} run{'s' * (n != 1)})" for d, n in sorted(days.items())) or 'none yet'
+
+
+def version_note(records:list)->str:
+    "Which gini_loss made the runs; when not the installed one, that the commands would train them anew (the version is in a run's identity)."
+    from gini_loss import __version__
+    made = sorted({str(r['config'].get('version')) for r in records})
+    if not made: return ''
+    note = f"Made with gini_loss {', '.join(made)}."
+    if made != [__version__]:
+        note += (f" The installed version is {__version__}; a run's identity includes the version, so with it the commands "
+                 "on this page would train these runs anew instead of reading them back.")
+    return note
 
 
 def delta_figure(rows:list, fname:Path, title:str, ylabel:str='Δ accuracy vs CE (pp), 95% CI'):

@@ -6,8 +6,7 @@
 __all__ = ['FeatureLossCallback', 'GiniKLCallback']
 
 # %% ../nbs/01_callback.ipynb #b004
-import math, numbers, sys, warnings
-import numpy as np
+import sys, warnings
 import torch
 from torch import Tensor
 import torch.distributed as dist
@@ -16,7 +15,8 @@ from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixHandler
 from fastai.learner import Learner, Metric
-from .core import GiniKLLoss, ClassStatsMemory, check_n_classes, class_prior, sync_enabled, collective_device
+from .checks import fraction, non_negative, term_weight, layer_weights as _checked_layer_weights
+from .core import GiniKLLoss, check_n_classes, class_prior, sync_enabled, collective_device
 from .hooks import Features, is_compiled
 
 # %% ../nbs/01_callback.ipynb #b007
@@ -28,42 +28,15 @@ def _fit_events(learn)->list:
         frame = frame.f_back
     return events
 
-# %% ../nbs/01_callback.ipynb #h202
-def _real(value)->float|None:
-    "`value` as a float if it is one real number (Python, numpy scalar, 0-d array or tensor; not a bool), else `None`."
-    if isinstance(value, (Tensor, np.ndarray)):
-        if value.ndim != 0: return None
-        value = value.item()
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real): return None
-    return float(value)
-
-def _describe(value)->str:
-    "How an error message names `value`, which is not one real number."
-    if isinstance(value, (Tensor, np.ndarray)):
-        return f"a {type(value).__name__} of dtype {value.dtype} and shape {tuple(value.shape)}"
-    if isinstance(value, (bool, np.bool_)): return f"the bool {value!r}, which is not taken for a number"
-    return f"{type(value).__name__} {value!r}"
-
 # %% ../nbs/01_callback.ipynb #b010
-def _check_weight(name:str, weight):
-    "`weight` if it is a schedule (a callable of `pct_train`), or as a float if it is a finite non-negative number."
-    if callable(weight): return weight
-    value = _real(weight)
-    if value is None: raise TypeError(f"{name} must be a non-negative number or a schedule (a function of pct_train), "
-                                      f"got {_describe(weight)}")
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be finite and non-negative, got {value}")
-    return value
-
 def _weight_at(name:str, weight, pct:float)->float:
-    "The value of `weight` at training progress `pct`, as a float; a schedule's value that is not a weight is refused."
+    "The value of `weight` (checked by `term_weight`) at training progress `pct`; a schedule's value must be a weight."
     if not callable(weight): return weight
     returned = weight(pct)
-    value = _real(returned)
-    if value is None or not (math.isfinite(value) and value >= 0):
-        raise (TypeError if value is None else ValueError)(f"the {name} schedule returned {returned!r} at "
-            f"pct_train={pct:.3f}; it must return a finite non-negative number")
-    return value
+    try: return non_negative(returned, name)
+    except (TypeError, ValueError) as e:
+        raise type(e)(f"the {name} schedule returned {returned!r} at pct_train={pct:.3f}; "
+                      "it must return a finite non-negative number") from None
 
 # %% ../nbs/01_callback.ipynb #b013
 class _TermMetric(Metric):
@@ -140,10 +113,8 @@ class FeatureLossCallback(Callback):
         sync=None, # Sum statistics and recorded columns over processes: `None` whenever more than one process runs
         warmup:float=0., # Fraction of training during which the terms are computed and recorded but not added
     ):
-        w = _real(warmup)
-        if w is None or not 0 <= w < 1: raise (TypeError if w is None else ValueError)(
-            f"warmup must be a fraction of training in [0, 1), got {_describe(warmup) if w is None else w}")
-        self.layers, self.layer_weights, self.sync, self.warmup = layers, layer_weights, sync, w
+        self.warmup = fraction(warmup, 'warmup', closed='left')
+        self.layers, self.layer_weights, self.sync = layers, _checked_layer_weights(layer_weights), sync
         self.n_classes = None if n_classes is None else check_n_classes(n_classes)
         names = [f'{p}_{t}' for p in ('train', 'valid') for t in ('ce',) + self.term_names]
         self._metrics = {n: _TermMetric(n) for n in names + [f'{t}_weight' for t in self.term_names]}
@@ -214,12 +185,10 @@ class FeatureLossCallback(Callback):
         self.learn.metrics = L(self.learn.metrics) + ours
 
     def _normalised_layer_weights(self, n_layers:int)->list:
-        if self.layer_weights is None: return [1 / n_layers] * n_layers
-        w = torch.as_tensor(self.layer_weights, dtype=torch.float64).flatten()
+        "One weight per hooked layer, summing to 1."
+        w = self.layer_weights or (1.,) * n_layers
         if len(w) != n_layers: raise ValueError(f"layer_weights has {len(w)} entries for {n_layers} hooked layers")
-        if not torch.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
-            raise ValueError(f"layer_weights must be finite, non-negative and not all zero, got {w.tolist()}")
-        return (w / w.sum()).tolist()
+        return [v / sum(w) for v in w]
 
     def before_batch(self):
         "Hook the layers for this batch's forward pass only: the hooks come off when it ends, however it ends."
@@ -363,12 +332,9 @@ class GiniKLCallback(FeatureLossCallback):
         warmup:float=0., # Fraction of training during which the terms are computed and recorded but not added
         feature_dim:int=None, # Axis of the hooked tensors that holds the features (default: by layout, see core)
     ):
-        self.gini_weight = _check_weight('gini_weight', gini_weight)
-        self.kl_weight = _check_weight('kl_weight', kl_weight)
-        if memory is not None:
-            decay = _real(memory)
-            if decay is None: raise TypeError(f"memory must be a decay in [0, 1) or None, got {_describe(memory)}")
-            memory = ClassStatsMemory(decay).decay # the memory refuses a decay outside [0, 1) now
+        self.gini_weight = term_weight(gini_weight, 'gini_weight')
+        self.kl_weight = term_weight(kl_weight, 'kl_weight')
+        if memory is not None: memory = fraction(memory, 'memory', closed='left')
         super().__init__(layers, layer_weights, n_classes, sync, warmup)
         self.prior, self.memory, self.feature_dim = prior, memory, feature_dim
         self.loss_terms, self._restored = None, None

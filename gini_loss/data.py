@@ -27,6 +27,7 @@ from fastai.data.transforms import (Category, CategoryMap, Categorize, IntToFloa
 from fastai.vision.core import PILImage, imagenet_stats
 from fastai.vision.augment import RandTransform, Resize
 from fastai.losses import CrossEntropyLossFlat
+from .checks import as_number, fraction, non_negative_count
 
 # %% ../nbs/03_data.ipynb #c0006
 FASHION_MNIST_DEBIAN = Path('/usr/share/datasets/fashion-mnist')
@@ -66,11 +67,9 @@ def split_per_class(labels:Tensor, # Integer class labels `(N,)`
     if labels.ndim != 1 or labels.is_floating_point():
         raise TypeError(f"labels must be a 1-d integer tensor, got {labels.dtype} of shape {tuple(labels.shape)}")
     if len(labels) and labels.min() < 0: raise ValueError("labels must be non-negative")
-    if isinstance(n_first, bool) or not isinstance(n_first, (int, float)):
-        raise TypeError(f"n_first must be an int or a float, got {type(n_first).__name__}")
-    if isinstance(n_first, float) and not 0 < n_first <= 1:
-        raise ValueError(f"a fraction n_first must lie in (0, 1], got {n_first}")
-    if isinstance(n_first, int) and n_first < 0: raise ValueError(f"n_first must be non-negative, got {n_first}")
+    n_first = as_number(n_first, 'n_first')
+    if isinstance(n_first, float): n_first = fraction(n_first, 'n_first', closed='right')
+    else: n_first = non_negative_count(n_first, 'n_first')
     labels = labels.long()
     perm = torch.randperm(len(labels), generator=torch.Generator().manual_seed(seed))
     order = perm[torch.sort(labels[perm], stable=True).indices]
@@ -468,10 +467,8 @@ def get_dls(name:str, # One of `DATASETS`: 'digits', 'fashion_mnist', 'cifar100'
         raise ValueError(f"n_train_per_class is for caltech101 only; {name} has its own split (use valid_pct)")
     if valid_pct is not None and name == 'caltech101':
         raise ValueError("caltech101 is split with n_train_per_class, not valid_pct")
-    if valid_pct is not None and not 0 < valid_pct < 1:
-        raise ValueError(f"valid_pct must lie in (0, 1), got {valid_pct}")
-    if subset is not None and not 0 < subset <= 1:
-        raise ValueError(f"subset must be a fraction in (0, 1], got {subset}")
+    if valid_pct is not None: valid_pct = fraction(valid_pct, 'valid_pct', closed='neither')
+    if subset is not None: subset = fraction(subset, 'subset', closed='right')
     device = ifnone(device, default_device())
     if name == 'caltech101':
         img_size = ifnone(img_size, 224)

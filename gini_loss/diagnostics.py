@@ -18,8 +18,9 @@ from matplotlib import colormaps
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from .core import pool_features, class_sums, feature_shares, class_prior, kl_term
+from .core import pool_features, class_sums, feature_shares, gini_impurity, class_prior, kl_term
 from .hooks import Features
+from .checks import positive, positive_count
 
 # %% ../nbs/04_diagnostics.ipynb #c0006
 def _labels(y)->Tensor:
@@ -84,7 +85,7 @@ def feature_gini(feats:Tensor, # Activation mass `(N,F)` (or any shape `pool_fea
                 )->Tensor: # Gini impurity `(F_live,)` of each live feature, in feature order
     "Per-feature Gini impurity $1 - \\sum_c p_{jc}^2$ of the live features over the whole set."
     shares, live = feature_shares(*class_sums(feats, labels, n_classes))
-    return (1 - (shares ** 2).sum(1))[live]
+    return gini_impurity(shares)[live]
 
 # %% ../nbs/04_diagnostics.ipynb #c0024
 def kl_to_prior(feats:Tensor, # Activation mass `(N,F)` (or any shape `pool_features` takes)
@@ -142,8 +143,8 @@ def knn_accuracy(train_feats:Tensor, # Training features `(N,F)`
     tf, tl, vf, vl, n_classes = _check_pairs(train_feats, train_labels, valid_feats, valid_labels)
     if metric not in ('cosine', 'euclidean'):
         raise ValueError(f"metric must be 'cosine' or 'euclidean', got {metric!r}")
-    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= len(tf):
-        raise ValueError(f"k must be an int in [1, {len(tf)}] (the number of training samples), got {k!r}")
+    if positive_count(k, 'k') > len(tf):
+        raise ValueError(f"k must be at most {len(tf)} (the number of training samples), got {k!r}")
     return (_knn_predict(tf, tl, vf, k, n_classes, metric) == vl).float().mean().item()
 
 # %% ../nbs/04_diagnostics.ipynb #c0038
@@ -182,7 +183,7 @@ def linear_probe_accuracy(train_feats:Tensor, # Training features `(N,F)`
                          )->float: # Validation accuracy of the probe
     "Accuracy of a multinomial logistic regression fitted on the standardised training features."
     tf, tl, vf, vl, n_classes = _check_pairs(train_feats, train_labels, valid_feats, valid_labels)
-    if not C > 0: raise ValueError(f"C must be positive, got {C}")
+    C, max_iter = positive(C, 'C'), positive_count(max_iter, 'max_iter')
     return (_probe_predict(tf, tl, vf, n_classes, C, max_iter) == vl).float().mean().item()
 
 # %% ../nbs/04_diagnostics.ipynb #c0043
@@ -312,7 +313,7 @@ def plot_diagnostics(learners:dict, # Name -> `Learner`, or name -> `(feats, lab
     axs = fig.subplots(3, len(sets), squeeze=False)
     for col, (name, (feats, labels, n_classes)) in enumerate(sets.items()):
         shares, live = feature_shares(*class_sums(feats, labels, n_classes))
-        _plot_gini(axs[0, col], name, (1 - (shares ** 2).sum(1))[live], n_classes)
+        _plot_gini(axs[0, col], name, gini_impurity(shares)[live], n_classes)
         im = _plot_shares(axs[1, col], shares[live])
         points = _plot_embedding(axs[2, col], feats, labels, n_colours, method, max_points, seed)
     fig.colorbar(im, ax=axs[1, :].tolist(), label='share $p_{jc}$')

@@ -13,6 +13,7 @@ import cloudpickle
 import torch
 import torch.distributed as dist
 from fastai.distributed import DistributedDL
+from .checks import positive, positive_count
 from .core import collective_device
 
 # %% ../nbs/06_distributed.ipynb #c0006
@@ -47,8 +48,8 @@ def run_distributed(fn, # Run on every process; pickled by value (cloudpickle), 
                     **kwargs, # Keyword arguments of `fn`
                    )->list: # What `fn` returned on each process, by rank
     "Run `fn(*args, **kwargs)` on `world_size` new local processes set up as `torchrun` sets up its workers."
-    if not isinstance(world_size, int) or world_size < 1:
-        raise ValueError(f"world_size must be a positive int, got {world_size!r}")
+    world_size, threads = positive_count(world_size, 'world_size'), positive_count(threads, 'threads')
+    timeout = positive(timeout, 'timeout')
     with tempfile.TemporaryDirectory() as d:
         job, procs = Path(d), []
         (job/'job.pkl').write_bytes(cloudpickle.dumps((fn, args, kwargs)))
@@ -72,7 +73,7 @@ def run_distributed(fn, # Run on every process; pickled by value (cloudpickle), 
                 if all(c == 0 for c in codes): break
                 if time.monotonic() > deadline:
                     running = [r for r, c in enumerate(codes) if c is None]
-                    raise TimeoutError(f"processes {running} of {world_size} still running after {timeout}s "
+                    raise TimeoutError(f"processes {running} of {world_size} still running after {timeout:g}s "
                                        f"(a hang in a collective?); killed. "
                                        f"Output of process {running[0]}:\n{_tail(job/f'log{running[0]}')}")
                 time.sleep(0.05)

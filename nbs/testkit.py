@@ -2,7 +2,7 @@
 
 Not part of the installed package: the notebooks import it from this folder (`nbdev_test` runs them here).
 """
-import pickle, socket
+import pickle
 from collections import Counter
 from pathlib import Path
 import numpy as np
@@ -39,13 +39,6 @@ def tv_resnet(n_classes:int=10):
     m = torchvision.models.resnet.ResNet(torchvision.models.resnet.BasicBlock, [1, 1, 1, 1], num_classes=n_classes)
     m.conv1 = nn.Conv2d(1, 64, 7, stride=2, padding=3, bias=False)
     return m
-
-
-def free_port()->int:
-    "A TCP port on 127.0.0.1 that nothing listens on now."
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 def write_cifar100(root, n_train:int=3, n_test:int=1, str_keys:bool=False):

@@ -84,6 +84,15 @@ def check_run_files(folder:Path, n:int):
     assert all(0 <= r['final']['accuracy'] <= 1 for r in runs)
 
 
+def check_page_only(tmp_path, script:str, out:Path):
+    "`--page-only` rewrites the page of the runs in `out` and trains nothing."
+    files = sorted(out.rglob('*.json'))
+    (out/'README.md').unlink()
+    smoke(tmp_path, script, '--out', out, '--page-only')
+    page = (out/'README.md').read_text()
+    assert sorted(out.rglob('*.json')) == files and 'This call trained nothing' in page and 'Incomplete' not in page
+
+
 def test_fashion_mnist(tmp_path):
     out = tmp_path/'fashion_mnist'
     smoke(tmp_path, 'fashion_mnist.py', '--out', out)
@@ -92,6 +101,8 @@ def test_fashion_mnist(tmp_path):
     page = (out/'README.md').read_text()
     assert 'Incomplete' not in page and '## 2. Test: paired comparison to CE' in page and (out/'delta.png').exists()
     assert f'--out {out}/test' in page # the page's gini_loss_train commands name the folder of its runs
+    assert 'adjusted p' in page and 'Tuning runs finished on' in page
+    check_page_only(tmp_path, 'fashion_mnist.py', out)
 
 
 def test_regimes(tmp_path):
@@ -101,7 +112,10 @@ def test_regimes(tmp_path):
     check_run_files(out/'lt_10', 5) # 1 seed x (3 variants + 2 more KL priors)
     page = (out/'README.md').read_text()
     assert 'Incomplete' not in page and '### 10 per class' in page and '### long tail, ratio 10' in page
-    assert (out/'delta.png').exists()
+    assert (out/'delta.png').exists() and '## What survives the' in page and 'Runs finished on' in page
+    log = smoke(tmp_path, 'regimes.py', '--out', out) # resumed: every run is on disk, none is trained or logged
+    assert 'This call trained nothing' in (out/'README.md').read_text() and not re.search(r'seed \d.*: \d+ s$', log, re.M)
+    check_page_only(tmp_path, 'regimes.py', out)
 
 
 def test_fashion_mnist_gpu_sh(tmp_path):
@@ -110,6 +124,22 @@ def test_fashion_mnist_gpu_sh(tmp_path):
     assert 'Estimate:' in text
     check_run_files(out/'test', 2 + 2 + 3)
     assert 'Incomplete' not in (out/'README.md').read_text()
+
+
+def test_fashion_mnist_gpu_sh_paper_on_cifar100(tmp_path):
+    "The paper recipe's GPU path (its own process per run, bf16 autocast, channels-last, the held-out best epoch, the final page) on a CIFAR-100 folder in the data set's own format."
+    sys.path.insert(0, str(ROOT/'nbs'))
+    from testkit import write_cifar100
+    data = write_cifar100(tmp_path/'data', n_train=200, n_test=50) # --smoke keeps 2%: 4 training and 1 test image per class
+    out = tmp_path/'gpu_paper'
+    text = smoke(tmp_path, 'fashion_mnist_gpu.sh', data, out, timeout=900) # three processes, each loading torch and fastai
+    assert 'Estimate:' in text and 'recipe' in text
+    check_run_files(out, 2)
+    runs = [json.loads(f.read_text()) for f in out.glob('*.json')]
+    assert sorted(r['config']['variant'] for r in runs) == ['ce', 'ce+gini+kl']
+    assert all(r['config']['recipe'] == 'paper' and r['config']['dataset'] == 'cifar100' and r['config']['bf16'] and
+               r['config']['channels_last'] for r in runs)
+    assert (out/'results.md').exists()
 
 
 def test_ls_study(tmp_path):

@@ -1,9 +1,9 @@
-"The README's test command runs every test step even when one fails, and exits non-zero if any failed."
+"The README's test command installs, then runs `tools/test.sh`, whose every step runs even when one fails; it exits non-zero if any failed."
 import os, re, stat, subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-STEPS = ('nbdev_test', 'python', 'pytest')
+STEPS = ('nbdev_test', 'python', 'bash', 'pytest')
 
 
 def readme_test_command()->str:
@@ -14,26 +14,34 @@ def readme_test_command()->str:
     return block.group(1)
 
 
+def test_readme_command_installs_then_runs_the_steps():
+    installs, steps = readme_test_command().rsplit(' && ', 1)
+    assert steps == 'bash tools/test.sh'
+    assert 'pip install -e ".[dev,cvt,lightning,accelerate]"' in installs  # every notebook's imports, incl. the integrations
+
+
 def run_steps(tmp_path, failing:str)->tuple:
-    "The command's test steps (after its installs) with each step replaced by a stub that logs it; `failing` exits 1."
-    steps = readme_test_command().split('&& (', 1)
-    assert len(steps) == 2, "the test steps follow the installs as one `(...)` group"
+    "`tools/test.sh` with each step's program replaced by a stub that logs its call; `failing` exits 1."
     log = tmp_path/'log'
     for name in STEPS:
         stub = tmp_path/name
         stub.write_text(f'#!/bin/sh\necho "{name} $*" >> {log}\n' + ('exit 1\n' if name == failing else 'exit 0\n'))
         stub.chmod(stub.stat().st_mode | stat.S_IEXEC)
     env = {**os.environ, 'PATH': f"{tmp_path}:{os.environ['PATH']}"}
-    rc = subprocess.run(['bash', '-c', '(' + steps[1]], env=env, cwd=tmp_path).returncode
-    return rc, log.read_text().splitlines()
+    done = subprocess.run(['/bin/bash', str(ROOT/'tools/test.sh')], env=env, capture_output=True, text=True)
+    return done.returncode, log.read_text().splitlines()
 
+
+ALL = ['nbdev_test --do_print', 'nbdev_test --do_print --flags slow', 'python tools/docsite.py', 'bash tools/test_wheel.sh',
+       'pytest -q tests']
 
 def test_every_step_runs_after_a_failure(tmp_path):
-    rc, ran = run_steps(tmp_path, failing='nbdev_test')
-    assert rc == 1
-    assert ran == ['nbdev_test --do_print', 'nbdev_test --do_print --flags slow', 'python tools/docsite.py', 'pytest -q tests']
+    for failing in STEPS:
+        rc, ran = run_steps(tmp_path, failing)
+        assert rc == 1 and ran == ALL, (failing, rc, ran)
+        (tmp_path/'log').unlink()
 
 
 def test_success_exits_zero(tmp_path):
     rc, ran = run_steps(tmp_path, failing=None)
-    assert rc == 0 and len(ran) == 4
+    assert rc == 0 and ran == ALL

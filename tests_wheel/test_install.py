@@ -21,11 +21,11 @@ def test_one_version_everywhere():
 def test_metadata():
     md = metadata('gini_loss')
     assert md.get('License-Expression') == 'Apache-2.0' or md.get('License') == 'Apache-2.0'
-    assert md['Requires-Python'] == '>=3.10'
+    assert md['Requires-Python'] == '>=3.11'
     assert md['Description-Content-Type'] == 'text/markdown'
     description = md.get_payload() or md['Description']
     assert description.startswith('# gini_loss'), "the README is the long description"
-    assert 'Programming Language :: Python :: 3.10' in md.get_all('Classifier')
+    assert 'Programming Language :: Python :: 3.11' in md.get_all('Classifier')
     # no address of a host that does not exist
     urls = (md.get_all('Project-URL') or []) + [md.get('Home-page') or '']
     assert not any('gini-loss.github.io' in u or 'github.com/gini-loss' in u for u in urls), urls
