@@ -3,8 +3,8 @@ of timm's ResNet-18 (1 input channel, 10 classes) on Fashion-MNIST through `gini
 
 Usage: python benchmarks/data_wait.py [--steps 40] [--warmup 5] [--bs 128]
        python benchmarks/data_wait.py --smoke     # seconds: 3 steps after 1, batch 16
-Prints the fraction of step time spent waiting for the next batch (target: at most 10%). Its last run is quoted in the
-data notebook, nbs/03_data.ipynb (section "Speed")."""
+Prints the fraction of step time spent waiting for the next batch (target: at most 10%); it keeps no results page, and the
+data notebook, nbs/03_data.ipynb (section "Speed"), names this command rather than quoting a number."""
 import argparse, os, time
 import torch, timm
 from gini_loss.data import get_dls

@@ -35,7 +35,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from gini_loss.stats import holm_adjust
 from paired_design import (machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands,
-                           time_line, interval, p_text, seed_p, chance_line, run_dates, version_note)
+                           time_line, interval, p_text, chance_line, run_dates, version_note)
 
 PAPER = dict(gini_weight=.5, kl_weight=.5, prior='batch', warmup=9 / 250)
 
@@ -171,7 +171,7 @@ def write_page(a, p, tun, runs, times, command):
                      f"{'' if math.isnan(s) else f'{100*s:.2f}'}{' ← chosen' if chosen else ''} | {n} |")
     lines += ['', f"Paper's setting (not tuned): gini_weight 0.5, kl_weight 0.5, KL prior 'batch', terms off for the first 9/250 of training.", '',
               "## 2. Test: paired comparison to CE", '']
-    rows = [(v, r, seed_p(r)) for v, r in tab.iterrows() if v != 'ce' and not math.isnan(r.get('delta_mean', math.nan))]
+    rows = [(v, r, r['delta_p']) for v, r in tab.iterrows() if v != 'ce' and not math.isnan(r.get('delta_mean', math.nan))]
     rows = [row + (adj,) for row, adj in zip(rows, holm_adjust([pv for _, _, pv in rows]))]
     if len(tab):
         lines += [results_markdown(tab.drop(columns='mcnemar_p', errors='ignore')), '',

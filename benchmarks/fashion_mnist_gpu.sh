@@ -175,5 +175,5 @@ done
 for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
 if ((failed)); then echo "some runs failed: see $OUT/logs (started again, the script trains only the missing runs)" >&2; exit 1; fi
 echo "all runs trained in $((($(date +%s) - started) / 60)) min"
-"${TRAIN[@]}" "${COMMON[@]}" --variants "$VARIANTS" --seeds "$(seq -s, 0 $((SEEDS - 1)))" --quiet
+"${TRAIN[@]}" "${COMMON[@]}" --variants "$VARIANTS" --seeds "$(seq -s, 0 $((SEEDS - 1)))" --diagnostics --quiet
 echo "results: $OUT/results.md, diagnostics: $OUT/diagnostics.md"

@@ -126,15 +126,6 @@ def p_text(p:float, name:str='p')->str:
     return f'{name} = {p:.2g}' if name else f'{p:.2g}'
 
 
-def seed_p(row, key='delta')->float:
-    "Two-sided p of the paired t-test over seeds behind a row's 95% interval, read back from it (half-width = t(.975, n-1) x SE)."
-    from scipy import stats
-    m, lo, hi, n = row[f'{key}_mean'], row.get(f'{key}_lo', math.nan), row.get(f'{key}_hi', math.nan), int(row['n_pairs'])
-    if math.isnan(lo): return math.nan
-    se = (hi - lo) / 2 / stats.t.ppf(.975, n - 1)
-    return float(2 * stats.t.sf(abs(m) / se, n - 1)) if se > 0 else float(m == 0)
-
-
 def chance_line(n_tests:int, alpha:float=.05)->str:
     "What a page's number of comparisons means by chance alone, and what Holm's adjustment does about it."
     return (f"This page makes {n_tests} comparisons to CE, each a test at the {alpha:.0%} level: were every variant no different "

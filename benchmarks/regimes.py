@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from gini_loss.regimes import regime_counts
 from gini_loss.stats import holm_adjust
 from paired_design import (machine, measure_step, run_calls, finished, verdict, delta_figure, now, log, train_commands,
-                           time_line, interval, p_text, seed_p, chance_line, run_dates, version_note)
+                           time_line, interval, p_text, chance_line, run_dates, version_note)
 
 # name: (regime options, epochs, batch size, group)
 REGIMES = {
@@ -186,7 +186,7 @@ def write_page(a, plan, command, times)->str:
             summaries[name] = (tab.loc[sorted(tab.index, key=lambda v: (v != 'ce', v))], group)
     rows = [(name, group, v, r) for name, (tab, group) in summaries.items() for v, r in tab.iterrows()
             if v != 'ce' and not math.isnan(r.get('delta_mean', math.nan))]
-    ps = [seed_p(r) for *_, r in rows]
+    ps = [r['delta_p'] for *_, r in rows]
     cells = [Cell(*row, pv, adj) for row, pv, adj in zip(rows, ps, holm_adjust(ps))]
     lines += ['', "## Summary: Δ to CE per regime", '',
               f"p: paired t-test over seeds (the test behind the 95% interval); adjusted: Holm's adjustment over the "

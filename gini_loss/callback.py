@@ -11,6 +11,7 @@ import torch
 from torch import Tensor
 import torch.distributed as dist
 from torch._dynamo.eval_frame import OptimizedModule
+from fastcore.basics import patch
 from fastcore.foundation import L
 from fastai.callback.core import Callback
 from fastai.callback.mixup import MixHandler
@@ -140,158 +141,182 @@ class FeatureLossCallback(Callback):
         "The `Features` of the running fit (`None` outside a fit); filled by each batch's forward pass."
         return self._features
 
-    @property
-    def term_weights(self)->tuple:
-        "The weight of each term at the current point of training, `learn.pct_train`; a subclass defines it."
-        raise NotImplementedError
+# %% ../nbs/01_callback.ipynb #f310
+@patch(as_prop=True)
+def term_weights(self:FeatureLossCallback)->tuple:
+    "The weight of each term at the current point of training, `learn.pct_train`; a subclass defines it."
+    raise NotImplementedError
 
-    def setup(self):
-        "Prepare the terms of a fit; called by `before_fit` once `self.n_classes_` is known."
+@patch
+def setup(self:FeatureLossCallback):
+    "Prepare the terms of a fit; called by `before_fit` once `self.n_classes_` is known."
 
-    def layer_terms(self, feats:Tensor, targ:Tensor)->tuple:
-        "The terms of one layer's features (`self.layer_index` says which layer); a subclass defines it or `terms`."
-        raise NotImplementedError
+@patch
+def layer_terms(self:FeatureLossCallback, feats:Tensor, targ:Tensor)->tuple:
+    "The terms of one layer's features (`self.layer_index` says which layer); a subclass defines it or `terms`."
+    raise NotImplementedError
 
-    def terms(self, feats:list, targ:Tensor)->list:
-        "Each term of the batch, averaged over the hooked layers with their weights."
-        totals = [0.] * len(self.term_names)
-        for i, (f, w) in enumerate(zip(feats, self._layer_weights)):
-            self.layer_index = i
-            for k, t in enumerate(self.layer_terms(f, targ)): totals[k] = totals[k] + w * t
-        return totals
+@patch
+def terms(self:FeatureLossCallback, feats:list, targ:Tensor)->list:
+    "Each term of the batch, averaged over the hooked layers with their weights."
+    totals = [0.] * len(self.term_names)
+    for i, (f, w) in enumerate(zip(feats, self._layer_weights)):
+        self.layer_index = i
+        for k, t in enumerate(self.layer_terms(f, targ)): totals[k] = totals[k] + w * t
+    return totals
 
-    def before_fit(self):
-        "In a fit: refuse a second set of the same terms, check the arguments, set up the terms, add the columns."
-        events = _fit_events(self.learn)
-        if events[:1] != ['fit']:                     # validate, get_preds, predict: leave the bare model alone
-            if 'fit' in events and self._fitting: self._paused += 1
-            else:
-                self._release()                       # and whatever a crashed fit left behind
-                if 'fit' not in events: self._features = _compiled_tap(self, refuse=False)
-            return
+@patch
+def _normalised_layer_weights(self:FeatureLossCallback, n_layers:int)->list:
+    "One weight per hooked layer, summing to 1."
+    w = self.layer_weights or (1.,) * n_layers
+    if len(w) != n_layers: raise ValueError(f"layer_weights has {len(w)} entries for {n_layers} hooked layers")
+    return [v / sum(w) for v in w]
+
+# %% ../nbs/01_callback.ipynb #f321
+@patch
+def before_fit(self:FeatureLossCallback):
+    "In a fit: refuse a second set of the same terms, check the arguments, set up the terms, add the columns."
+    events = _fit_events(self.learn)
+    if events[:1] != ['fit']:                     # validate, get_preds, predict: leave the bare model alone
+        if 'fit' in events and self._fitting: self._paused += 1
+        else:
+            self._release()                       # and whatever a crashed fit left behind
+            if 'fit' not in events: self._features = _compiled_tap(self, refuse=False)
+        return
+    self._release()
+    self._records_ce = _feature_losses(self.learn)[0] is self # refuses duplicates before anything is attached
+    try:
+        n_classes = self.n_classes if self.n_classes is not None else getattr(self.dls, 'c', None)
+        if n_classes is None: raise ValueError(f"{type(self).__name__} needs the number of classes: "
+                                              "the DataLoaders give none (dls.c); pass n_classes=")
+        self.n_classes_ = check_n_classes(n_classes)
+        self._features = _compiled_tap(self) or Features(self.model, self.layers, once=True)
+        self._layer_weights = self._normalised_layer_weights(len(self._features))
+        self.setup()
+    except BaseException: self._release(); raise
+    self._fitting, self._checked = True, False
+    ours = [m for n, m in self._metrics.items() if self._records_ce or n not in ('train_ce', 'valid_ce')]
+    self.learn.metrics = L(self.learn.metrics) + ours
+
+@patch
+def after_fit(self:FeatureLossCallback):
+    "At the end of a fit, take off the recorded columns and drop the features."
+    events = _fit_events(self.learn)
+    if events[:1] != ['fit'] and 'fit' in events and self._paused: self._paused -= 1
+    else: self._release()
+
+@patch
+def after_cancel_fit(self:FeatureLossCallback):
+    "As `after_fit`."
+    self.after_fit()
+
+@patch
+def _release(self:FeatureLossCallback, learn=None):
+    "Take off everything this callback attached: hooks, captured tensors, recorded columns."
+    if self._features is not None: self._features.detach(); self._features.clear()
+    self._features, self._fitting, self._paused = None, False, 0
+    learn = learn if learn is not None else self.learn
+    if getattr(learn, 'metrics', None) is None: return
+    ours = [m for m in learn.metrics if any(m is o for o in self._metrics.values())]
+    if ours: learn.metrics = L(m for m in learn.metrics if not any(m is o for o in ours))
+
+# %% ../nbs/01_callback.ipynb #f331
+@patch
+def before_batch(self:FeatureLossCallback):
+    "Hook the layers for this batch's forward pass only: the hooks come off when it ends, however it ends."
+    if (self._fitting and not self._paused) or (not self._fitting and self._features is not None):
+        self._features.clear(); self._features.attach()
+
+@patch
+def after_batch(self:FeatureLossCallback):
+    "Take off the hooks if the forward pass never ran, and drop anything captured."
+    if self._features is not None: self._features.detach(); self._features.clear()
+
+@patch
+def after_cancel_batch(self:FeatureLossCallback):
+    "As `after_batch`."
+    self.after_batch()
+
+# %% ../nbs/01_callback.ipynb #f332
+@patch
+def after_loss(self:FeatureLossCallback):
+    "Compute the terms from the captured features and drop them; in training add the weighted terms to `loss_grad`."
+    if not self._fitting or self._paused: return
+    feats = self._features
+    if not len(self.yb): feats.clear(); return     # an unlabelled batch has no terms
+    try: captured = [feats[i] for i in range(len(feats))]
+    except RuntimeError as e:
+        if self._checked or self._features is not self._tap: raise
         self._release()
-        self._records_ce = _feature_losses(self.learn)[0] is self # refuses duplicates before anything is attached
-        try:
-            n_classes = self.n_classes if self.n_classes is not None else getattr(self.dls, 'c', None)
-            if n_classes is None: raise ValueError(f"{type(self).__name__} needs the number of classes: "
-                                                  "the DataLoaders give none (dls.c); pass n_classes=")
-            self.n_classes_ = check_n_classes(n_classes)
-            self._features = _compiled_tap(self) or Features(self.model, self.layers, once=True)
-            self._layer_weights = self._normalised_layer_weights(len(self._features))
-            self.setup()
-        except BaseException: self._release(); raise
-        self._fitting, self._checked = True, False
-        ours = [m for n, m in self._metrics.items() if self._records_ce or n not in ('train_ce', 'valid_ce')]
-        self.learn.metrics = L(self.learn.metrics) + ours
+        raise RuntimeError(_skipped_hooks(self)) from e
+    feats.clear()
+    if not self._checked: self._check(captured)
+    ce, terms = self.learn.loss.detach(), self.terms(captured, self._targets())
+    phase, bs = ('train' if self.training else 'valid'), len(self.yb[0])
+    if self.training:
+        weights = (0.,) * len(terms) if self.learn.pct_train < self.warmup else tuple(self.term_weights)
+        self.learn.loss_grad = self.learn.loss_grad + sum(w * t for w, t in zip(weights, terms))
+        self.learn.loss = self.learn.loss_grad.detach().clone()
+        for name, w in zip(self.term_names, weights): self._metrics[f'{name}_weight'].add(w, 1)
+    if self._records_ce: self._metrics[f'{phase}_ce'].add(ce, bs) # no feature loss has added terms to it yet
+    for name, v in zip(self.term_names, terms): self._metrics[f'{phase}_{name}'].add(v, bs)
 
-    def _normalised_layer_weights(self, n_layers:int)->list:
-        "One weight per hooked layer, summing to 1."
-        w = self.layer_weights or (1.,) * n_layers
-        if len(w) != n_layers: raise ValueError(f"layer_weights has {len(w)} entries for {n_layers} hooked layers")
-        return [v / sum(w) for v in w]
-
-    def before_batch(self):
-        "Hook the layers for this batch's forward pass only: the hooks come off when it ends, however it ends."
-        if (self._fitting and not self._paused) or (not self._fitting and self._features is not None):
-            self._features.clear(); self._features.attach()
-
-    def after_loss(self):
-        "Compute the terms from the captured features and drop them; in training add the weighted terms to `loss_grad`."
-        if not self._fitting or self._paused: return
-        feats = self._features
-        if not len(self.yb): feats.clear(); return     # an unlabelled batch has no terms
-        try: captured = [feats[i] for i in range(len(feats))]
-        except RuntimeError as e:
-            if self._checked or self._features is not self._tap: raise
+@patch
+def _check(self:FeatureLossCallback, feats:list):
+    "Refuse, at the first batch and before any step, hooked layers whose outputs are not feature tensors."
+    for i, f in enumerate(feats):
+        if not isinstance(f, Tensor) or (getattr(self, 'feature_dim', None) is None and f.ndim not in (2, 3, 4)):
+            shape = tuple(f.shape) if isinstance(f, Tensor) else type(f).__name__
+            msg = (f"hooked layer {i} ({type(self._features.modules[i]).__name__}) gives {shape}; "
+                   f"{type(self).__name__} needs (B,F), (B,F,H,W) or (B,N,F) tensors")
             self._release()
-            raise RuntimeError(_skipped_hooks(self)) from e
-        feats.clear()
-        if not self._checked: self._check(captured)
-        ce, terms = self.learn.loss.detach(), self.terms(captured, self._targets())
-        phase, bs = ('train' if self.training else 'valid'), len(self.yb[0])
-        if self.training:
-            weights = (0.,) * len(terms) if self.learn.pct_train < self.warmup else tuple(self.term_weights)
-            self.learn.loss_grad = self.learn.loss_grad + sum(w * t for w, t in zip(weights, terms))
-            self.learn.loss = self.learn.loss_grad.detach().clone()
-            for name, w in zip(self.term_names, weights): self._metrics[f'{name}_weight'].add(w, 1)
-        if self._records_ce: self._metrics[f'{phase}_ce'].add(ce, bs) # no feature loss has added terms to it yet
-        for name, v in zip(self.term_names, terms): self._metrics[f'{phase}_{name}'].add(v, bs)
+            raise ValueError(msg)
+    self._checked = True
 
-    def _check(self, feats:list):
-        "Refuse, at the first batch and before any step, hooked layers whose outputs are not feature tensors."
-        for i, f in enumerate(feats):
-            if not isinstance(f, Tensor) or (getattr(self, 'feature_dim', None) is None and f.ndim not in (2, 3, 4)):
-                shape = tuple(f.shape) if isinstance(f, Tensor) else type(f).__name__
-                msg = (f"hooked layer {i} ({type(self._features.modules[i]).__name__}) gives {shape}; "
-                       f"{type(self).__name__} needs (B,F), (B,F,H,W) or (B,N,F) tensors")
-                self._release()
-                raise ValueError(msg)
-        self._checked = True
+@patch
+def _targets(self:FeatureLossCallback)->Tensor:
+    "Labels of the batch: integer classes, or soft rows when MixUp or CutMix mixed the inputs."
+    y = self.yb[0]
+    if self.training:
+        for cb in self.learn.cbs:
+            if isinstance(cb, MixHandler) and getattr(cb, 'stack_y', False) and hasattr(cb, 'yb1'):
+                lam = torch.as_tensor(cb.lam, dtype=torch.float32, device=y.device).reshape(-1, 1)
+                n = self.n_classes_
+                onehot = lambda t: torch.nn.functional.one_hot(t.as_subclass(Tensor).long(), n).float()
+                return torch.lerp(onehot(cb.yb1[0]), onehot(y), lam)
+    return y
 
-    def _targets(self)->Tensor:
-        "Labels of the batch: integer classes, or soft rows when MixUp or CutMix mixed the inputs."
-        y = self.yb[0]
-        if self.training:
-            for cb in self.learn.cbs:
-                if isinstance(cb, MixHandler) and getattr(cb, 'stack_y', False) and hasattr(cb, 'yb1'):
-                    lam = torch.as_tensor(cb.lam, dtype=torch.float32, device=y.device).reshape(-1, 1)
-                    n = self.n_classes_
-                    onehot = lambda t: torch.nn.functional.one_hot(t.as_subclass(Tensor).long(), n).float()
-                    return torch.lerp(onehot(cb.yb1[0]), onehot(y), lam)
-        return y
+# %% ../nbs/01_callback.ipynb #f341
+@patch
+def before_train(self:FeatureLossCallback):
+    "Start the training columns of the epoch."
+    for n, m in self._metrics.items():
+        if not n.startswith('valid_'): m.clear()
 
-    def after_batch(self):
-        "Take off the hooks if the forward pass never ran, and drop anything captured."
-        if self._features is not None: self._features.detach(); self._features.clear()
+@patch
+def before_validate(self:FeatureLossCallback):
+    "Start the validation columns of the epoch."
+    for n, m in self._metrics.items():
+        if n.startswith('valid_'): m.clear()
 
-    def after_cancel_batch(self):
-        "As `after_batch`."
-        self.after_batch()
+@patch
+def after_train(self:FeatureLossCallback):
+    "Add up the training columns over the processes (data-parallel training with `sync`)."
+    self._reduce_metrics('train_')
 
-    def before_train(self):
-        "Start the training columns of the epoch."
-        for n, m in self._metrics.items():
-            if not n.startswith('valid_'): m.clear()
+@patch
+def after_validate(self:FeatureLossCallback):
+    "Add up the validation columns over the processes (data-parallel training with `sync`)."
+    self._reduce_metrics('valid_')
 
-    def before_validate(self):
-        "Start the validation columns of the epoch."
-        for n, m in self._metrics.items():
-            if n.startswith('valid_'): m.clear()
-
-    def after_train(self):
-        "Add up the training columns over the processes (data-parallel training with `sync`)."
-        self._reduce_metrics('train_')
-
-    def after_validate(self):
-        "Add up the validation columns over the processes (data-parallel training with `sync`)."
-        self._reduce_metrics('valid_')
-
-    def _reduce_metrics(self, prefix:str):
-        if not self._fitting or self._paused or not sync_enabled(self.sync): return
-        ms = [m for n, m in self._metrics.items() if n.startswith(prefix)]
-        t = torch.tensor([[float(m.total), float(m.count)] for m in ms], dtype=torch.float64,
-                         device=collective_device())
-        dist.all_reduce(t)
-        for m, (total, count) in zip(ms, t.tolist()): m.total, m.count = total, int(count)
-
-    def after_fit(self):
-        "At the end of a fit, take off the recorded columns and drop the features."
-        events = _fit_events(self.learn)
-        if events[:1] != ['fit'] and 'fit' in events and self._paused: self._paused -= 1
-        else: self._release()
-
-    def after_cancel_fit(self):
-        "As `after_fit`."
-        self.after_fit()
-
-    def _release(self, learn=None):
-        "Take off everything this callback attached: hooks, captured tensors, recorded columns."
-        if self._features is not None: self._features.detach(); self._features.clear()
-        self._features, self._fitting, self._paused = None, False, 0
-        learn = learn if learn is not None else self.learn
-        if getattr(learn, 'metrics', None) is None: return
-        ours = [m for m in learn.metrics if any(m is o for o in self._metrics.values())]
-        if ours: learn.metrics = L(m for m in learn.metrics if not any(m is o for o in ours))
+@patch
+def _reduce_metrics(self:FeatureLossCallback, prefix:str):
+    if not self._fitting or self._paused or not sync_enabled(self.sync): return
+    ms = [m for n, m in self._metrics.items() if n.startswith(prefix)]
+    t = torch.tensor([[float(m.total), float(m.count)] for m in ms], dtype=torch.float64,
+                     device=collective_device())
+    dist.all_reduce(t)
+    for m, (total, count) in zip(ms, t.tolist()): m.total, m.count = total, int(count)
 
 # %% ../nbs/01_callback.ipynb #b063
 def _dataset_labels(ds):
@@ -339,33 +364,39 @@ class GiniKLCallback(FeatureLossCallback):
         self.prior, self.memory, self.feature_dim = prior, memory, feature_dim
         self.loss_terms, self._restored = None, None
 
-    @property
-    def term_weights(self)->tuple:
-        "The Gini and KL weights at the current point of training, `learn.pct_train`."
-        pct = self.learn.pct_train
-        return _weight_at('gini_weight', self.gini_weight, pct), _weight_at('kl_weight', self.kl_weight, pct)
+# %% ../nbs/01_callback.ipynb #f363
+@patch(as_prop=True)
+def term_weights(self:GiniKLCallback)->tuple:
+    "The Gini and KL weights at the current point of training, `learn.pct_train`."
+    pct = self.learn.pct_train
+    return _weight_at('gini_weight', self.gini_weight, pct), _weight_at('kl_weight', self.kl_weight, pct)
 
-    def setup(self):
-        "Resolve the prior and make this fit's `GiniKLLoss` (its memory empty unless `load_state_dict` restored one)."
-        prior = self.prior
-        if isinstance(prior, str) and prior == 'dataset': prior = _dataset_prior(self.dls, self.n_classes_)
-        class_prior(prior, torch.ones(self.n_classes_)) # refuses a bad prior now, not at the first batch
-        self.prior_ = prior
-        self.loss_terms = GiniKLLoss(self.n_classes_, 1., 1., prior=prior, layer_weights=self.layer_weights,
-                                     sync=self.sync, memory=self.memory, feature_dim=self.feature_dim)
-        if self._restored is not None: self.loss_terms.load_state_dict(self._restored)
-        self._restored = None
+@patch
+def setup(self:GiniKLCallback):
+    "Resolve the prior and make this fit's `GiniKLLoss` (its memory empty unless `load_state_dict` restored one)."
+    prior = self.prior
+    if isinstance(prior, str) and prior == 'dataset': prior = _dataset_prior(self.dls, self.n_classes_)
+    class_prior(prior, torch.ones(self.n_classes_)) # refuses a bad prior now, not at the first batch
+    self.prior_ = prior
+    self.loss_terms = GiniKLLoss(self.n_classes_, 1., 1., prior=prior, layer_weights=self.layer_weights,
+                                 sync=self.sync, memory=self.memory, feature_dim=self.feature_dim)
+    if self._restored is not None: self.loss_terms.load_state_dict(self._restored)
+    self._restored = None
 
-    def terms(self, feats:list, targ:Tensor)->list:
-        "The Gini and KL terms of the batch, averaged over the hooked layers; the memory is used in training only."
-        self.loss_terms.train(self.training)
-        return list(self.loss_terms.terms(feats, targ))
+@patch
+def terms(self:GiniKLCallback, feats:list, targ:Tensor)->list:
+    "The Gini and KL terms of the batch, averaged over the hooked layers; the memory is used in training only."
+    self.loss_terms.train(self.training)
+    return list(self.loss_terms.terms(feats, targ))
 
-    def state_dict(self)->dict:
-        "What the callback carries from batch to batch (the memories of class statistics), to save with a checkpoint."
-        if self._restored is not None: return self._restored
-        return {} if self.loss_terms is None else self.loss_terms.state_dict()
+# %% ../nbs/01_callback.ipynb #f370
+@patch
+def state_dict(self:GiniKLCallback)->dict:
+    "What the callback carries from batch to batch (the memories of class statistics), to save with a checkpoint."
+    if self._restored is not None: return self._restored
+    return {} if self.loss_terms is None else self.loss_terms.state_dict()
 
-    def load_state_dict(self, state:dict):
-        "Restore what `state_dict` saved; the next fit starts from it."
-        self._restored = state
+@patch
+def load_state_dict(self:GiniKLCallback, state:dict):
+    "Restore what `state_dict` saved; the next fit starts from it."
+    self._restored = state

@@ -4,17 +4,19 @@
 
 # %% auto #0
 __all__ = ['pool_features', 'check_n_classes', 'class_weights', 'class_sums', 'present_class_sums', 'feature_shares',
-           'gini_impurity', 'gini_term', 'class_prior', 'kl_term', 'sync_enabled', 'collective_device', 'sync_sums',
-           'ClassStatsMemory', 'gini_kl_terms', 'gini_loss', 'kl_loss', 'GiniKLLoss']
+           'gini_impurity', 'gini_term', 'class_prior', 'kl_term', 'gini_kl_terms', 'gini_loss', 'kl_loss',
+           'GiniKLLoss']
 
 # %% ../nbs/00_core.ipynb #c0004
-import math, operator, warnings
+import operator
 import torch
 import torch.nn.functional as F
 import torch.distributed as dist
-import torch.distributed.nn.functional as dist_fn
 from torch import nn, Tensor
 from .checks import positive_count, non_negative, fraction, layer_weights as _layer_weights
+# The names of the statistics across processes and batches are imported from here too (callback, distributed)
+from .sync import sync_enabled, collective_device, sync_sums, class_slots, sync_static_sums
+from .memory import ClassStatsMemory
 
 # %% ../nbs/00_core.ipynb #c0006
 def _plain(x:Tensor)->Tensor:
@@ -155,16 +157,7 @@ def class_sums(feats:Tensor, # Layer output: `(B,F)`, `(B,F,H,W)`, `(B,N,F)`, or
     return sums, w.sum(0)
 
 # %% ../nbs/00_core.ipynb #c0104
-_DENSE_UP_TO = 256 # Up to this many classes the statistics cover every class; above, one column per sample
-
-def _slots(labels:Tensor)->tuple:
-    "The distinct `labels`, sorted, in `len(labels)` slots (the unused ones hold 0), and each label's slot; no host sync."
-    ordered, order = labels.sort()
-    new = torch.ones_like(ordered, dtype=torch.bool)
-    new[1:] = ordered[1:] != ordered[:-1]
-    slot_of_ordered = new.long().cumsum(0) - 1
-    slot = torch.empty_like(slot_of_ordered).scatter_(0, order, slot_of_ordered)
-    return ordered.new_zeros(len(labels)).scatter_(0, slot_of_ordered, ordered), slot
+_DENSE_UP_TO = 256 # Up to this many classes (or samples) the statistics cover every class; above, one column per sample
 
 def _batch_stats(feats:Tensor, targ:Tensor, n_classes:int, feature_dim:int=None, check:bool=True)->tuple:
     "float64 sums `(F,k)`, totals `(k,)` and classes `(k,)` in static columns; an absent class's column has total 0."
@@ -176,8 +169,8 @@ def _batch_stats(feats:Tensor, targ:Tensor, n_classes:int, feature_dim:int=None,
             sums, totals, classes = m.T @ rows, rows.sum(0), torch.arange(n_classes, device=m.device)
         else:
             labels = labels.to(m.device)
-            if n_classes <= _DENSE_UP_TO: classes, slot = torch.arange(n_classes, device=m.device), labels
-            else: classes, slot = _slots(labels)
+            if n_classes <= max(_DENSE_UP_TO, len(labels)): classes, slot = torch.arange(n_classes, device=m.device), labels
+            else: classes, slot = class_slots(labels) # fewer slots than classes: `sync_static_sums` tells them apart
             sums = m.new_zeros(len(classes), m.shape[1]).index_add_(0, slot, m).T
             totals = m.new_zeros(len(classes)).index_add_(0, slot, m.new_ones(len(slot)))
     _check_finite(sums, check)
@@ -324,131 +317,6 @@ def _terms_of_stats(sums:Tensor, # Sums `(F,k)` of the present classes
     floored = _floored_terms(means.to(dtype), None if prior is None else prior.to(dtype), rel_floor)
     return tuple(None if v is None else v.to(dtype) + (f - f.detach()) for v, f in zip(values, floored))
 
-# %% ../nbs/00_core.ipynb #c0027
-def sync_enabled(sync)->bool:
-    "`sync`, or when it is `None`, whether `torch.distributed` runs with more than one process."
-    if sync is None: return dist.is_available() and dist.is_initialized() and dist.get_world_size() > 1
-    return bool(sync)
-
-def collective_device(t:Tensor=None)->torch.device:
-    "Where collectives want their tensors: the current GPU for NCCL, else `t`'s device (or the CPU)."
-    if dist.get_backend() == 'nccl': return torch.device('cuda', torch.cuda.current_device())
-    return t.device if t is not None else torch.device('cpu')
-
-def _class_union(classes:Tensor, device:torch.device)->Tensor:
-    "The sorted union of every process's `classes` (two all-gathers of at most one index per sample)."
-    mine = classes.to(device=device, dtype=torch.long)
-    size = torch.tensor([len(mine)], device=device)
-    sizes = [torch.empty_like(size) for _ in range(dist.get_world_size())]
-    dist.all_gather(sizes, size)
-    padded = torch.full((int(max(s.item() for s in sizes)),), -1, dtype=torch.long, device=device)
-    padded[:len(mine)] = mine
-    everyone = [torch.empty_like(padded) for _ in sizes]
-    dist.all_gather(everyone, padded)
-    everyone = torch.cat(everyone)
-    return torch.unique(everyone[everyone >= 0])
-
-def _need_process_group():
-    if not (dist.is_available() and dist.is_initialized()):
-        raise RuntimeError("sync=True needs an initialised torch.distributed process group "
-                           "(torch.distributed.init_process_group)")
-
-def _all_reduce(both:Tensor)->Tensor:
-    "The differentiable sum of `both` over all processes, on the device collectives want, back on `both`'s."
-    with warnings.catch_warnings():
-        warnings.simplefilter('ignore', FutureWarning) # deprecated for the functional collectives, same backward
-        return dist_fn.all_reduce(both.to(collective_device(both))).to(both.device)
-
-def _sync_stats(sums:Tensor, totals:Tensor, classes:Tensor, n_classes:int, sync)->tuple:
-    "`_batch_stats` added up over the processes without a host sync; slots need the same batch size on every process."
-    if not sync_enabled(sync): return sums, totals, classes
-    _need_process_group()
-    both = torch.cat([sums, totals[None]])
-    if len(classes) != n_classes: # slots: every process's classes, merged into the slots of their union
-        mine = torch.where(totals > 0, classes, n_classes).to(collective_device(sums)) # an empty slot sorts last
-        everyone = [torch.empty_like(mine) for _ in range(dist.get_world_size())]
-        dist.all_gather(everyone, mine)
-        union, slot = _slots(torch.cat(everyone).to(sums.device))
-        start = dist.get_rank() * len(mine)
-        both = both.new_zeros(len(both), len(union)).index_add(1, slot[start:start + len(mine)], both)
-        classes = torch.where(union < n_classes, union, 0)
-    both = _all_reduce(both)
-    return both[:-1], both[-1].detach(), classes
-
-def sync_sums(sums:Tensor, # Per-class activation sums of this process's shard: `(F,C)`, or `(F,k)` for `classes`
-              totals:Tensor, # Class totals of this process's shard: `(C,)`, or `(k,)` for `classes`
-              sync=None, # Sum over processes; `None`: whenever several processes run
-              classes:Tensor=None, # The classes `(k,)` of the columns (from `present_class_sums`); `None`: all `C`
-             )->tuple: # Global sums and totals; with `classes`, on the union of all processes' classes, and that union
-    "Class sums and totals added up over all processes with a differentiable all-reduce."
-    if not sync_enabled(sync): return (sums, totals) if classes is None else (sums, totals, classes)
-    _need_process_group()
-    device = collective_device(sums)
-    both = torch.cat([sums, totals[None].to(sums.dtype)])
-    if classes is not None:
-        union = _class_union(classes, device)
-        columns = torch.searchsorted(union, classes.to(device=device, dtype=torch.long)).to(sums.device)
-        both = both.new_zeros(len(both), len(union)).index_add(1, columns, both)
-    both = _all_reduce(both)
-    sums, totals = both[:-1], both[-1].detach().to(totals.dtype)
-    return (sums, totals) if classes is None else (sums, totals, union.to(sums.device))
-
-# %% ../nbs/00_core.ipynb #c0033
-class ClassStatsMemory:
-    "Exponentially decayed sums of the class statistics of past batches, added to each new batch's."
-    forget_below = 1e-20 # A remembered class total below this many samples is forgotten: the class becomes absent
-
-    def __init__(self, decay:float=0.9): # A batch `k` steps old counts `decay**k`; 0 remembers nothing
-        self.decay = fraction(decay, "the memory's decay", closed='left')
-        self.reset()
-
-    def reset(self):
-        "Forget every past batch."
-        self.sums, self.totals = None, None
-
-    def __call__(self,
-                 sums:Tensor, # Sums of the current batch (differentiable): `(F,C)`, or `(F,k)` for `classes`
-                 totals:Tensor, # Class totals of the current batch: `(C,)`, or `(k,)` for `classes`
-                 classes:Tensor=None, # The classes `(k,)` of the columns (from `present_class_sums`); `None`: all `C`
-                 n_classes:int=None, # Number of classes `C`, needed with `classes`
-                )->tuple: # Combined `(sums, totals)`; with `classes`, on the classes present or remembered, and those
-        "The statistics of this batch plus the decayed memory of the past ones; the memory then holds them."
-        if classes is None: return self._merge(sums, totals, None, sums.shape[1])[:2]
-        if n_classes is None: raise ValueError("the memory needs n_classes with classes=")
-        sums, totals, _ = self._merge(sums, totals, classes, check_n_classes(n_classes))
-        kept = (totals > 0).nonzero()[:, 0] # the present view reads which classes on the host; the loss never does
-        return sums[:, kept], totals[kept], kept
-
-    def _merge(self, sums:Tensor, totals:Tensor, classes:Tensor, n_classes:int)->tuple:
-        "Combined sums `(F,C)`, totals `(C,)` and classes `(C,)` (absent: total 0); the current part's gradient scaled."
-        n_features = sums.shape[0]
-        if self.sums is None: past_sums, past_totals = sums.new_zeros(n_features, n_classes), totals.new_zeros(n_classes)
-        elif self.sums.shape != (n_features, n_classes):
-            raise ValueError(f"the memory holds statistics of {self.sums.shape[0]} features x {self.sums.shape[1]} "
-                             f"classes, this batch has {n_features} x {n_classes}; call reset() to start a new one")
-        else: past_sums, past_totals = self.sums.to(sums), self.totals.to(totals)
-        new_sums, new_totals = self.decay * past_sums, self.decay * past_totals
-        columns = torch.arange(n_classes, device=sums.device) if classes is None else classes.to(sums.device)
-        new_sums.index_add_(1, columns, sums.detach()); new_totals.index_add_(0, columns, totals)
-        kept_classes = new_totals >= self.forget_below
-        self.sums, self.totals = new_sums * kept_classes, new_totals * kept_classes
-        present = totals > 0
-        ones = torch.ones_like(totals)
-        gain = torch.where(present, new_totals[columns] / torch.where(present, totals, ones), ones)
-        return new_sums.index_add(1, columns, gain * (sums - sums.detach())), new_totals, torch.arange(n_classes, device=sums.device)
-
-    def state_dict(self)->dict:
-        "The remembered statistics, for saving with a checkpoint."
-        return {'decay': self.decay, 'sums': self.sums, 'totals': self.totals}
-
-    def load_state_dict(self, state:dict):
-        "Restore statistics saved by `state_dict` (the decay stays this memory's own)."
-        sums, totals = state['sums'], state['totals']
-        bad = (sums is None) != (totals is None)
-        if not bad and sums is not None: bad = sums.ndim != 2 or totals.shape != sums.shape[1:]
-        if bad: raise ValueError("a memory state needs sums (F,C) and totals (C,), or neither")
-        self.sums, self.totals = sums, totals
-
 # %% ../nbs/00_core.ipynb #c0042
 def _layer_stats(feats, targ, n_classes:int, sync, memory, feature_dim, check:bool=True)->tuple:
     "Statistics in static columns, over all processes when `sync`, combined with `memory` when given."
@@ -456,8 +324,8 @@ def _layer_stats(feats, targ, n_classes:int, sync, memory, feature_dim, check:bo
         raise TypeError(f"memory must be a ClassStatsMemory (it keeps the statistics between calls) or None, "
                         f"got {type(memory).__name__}")
     sums, totals, classes = _batch_stats(feats, targ, n_classes, feature_dim, check)
-    sums, totals, classes = _sync_stats(sums, totals, classes, n_classes, sync)
-    return (sums, totals, classes) if memory is None else memory._merge(sums, totals, classes, n_classes)
+    sums, totals, classes = sync_static_sums(sums, totals, classes, n_classes, sync)
+    return (sums, totals, classes) if memory is None else memory.merge(sums, totals, classes, n_classes)
 
 def _terms_of_features(feats, targ, n_classes:int, prior, sync, memory, feature_dim, kl:bool=True, check:bool=True)->tuple:
     "`(G, K)` of one layer, with `prior` from `_checked_prior` (`K` is `None` unless `kl`); host checks if `check`."

@@ -25,7 +25,7 @@ from .training import build_run, train_run
 from .stats import mcnemar_test, summarize, results_markdown, holm_adjust
 from .reports import results_page, write_diagnostics
 from .cli import cli_parser, as_argv, refuse
-_regime_counts = regime_counts # the name benchmarks/regimes.py imports from here
+
 
 # %% ../nbs/05_experiments.ipynb #x007
 def _positive(value, name:str)->float:

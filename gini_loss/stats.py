@@ -25,10 +25,12 @@ def mcnemar_test(correct_a, # Whether classifier A got each item right `(N,)` (b
 
 # %% ../nbs/04f_stats.ipynb #s009
 def _paired(d:np.ndarray)->tuple:
-    "Mean and 95% Student-t interval of paired differences (NaN bounds with fewer than 2 pairs)."
-    if len(d) < 2: return float(d.mean()) if len(d) else math.nan, math.nan, math.nan
-    half = stats.t.ppf(.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
-    return float(d.mean()), float(d.mean() - half), float(d.mean() + half)
+    "Mean, 95% Student-t interval and two-sided paired t-test p of paired differences (NaN but the mean below 2 pairs)."
+    if len(d) < 2: return float(d.mean()) if len(d) else math.nan, math.nan, math.nan, math.nan
+    sd = d.std(ddof=1)
+    half = stats.t.ppf(.975, len(d) - 1) * sd / math.sqrt(len(d))
+    p = float(stats.ttest_1samp(d, 0).pvalue) if sd > 0 else float(d.mean() == 0) # equal differences: p 1 at 0, else 0
+    return float(d.mean()), float(d.mean() - half), float(d.mean() + half), p
 
 def _hparams_of(config:dict)->dict:
     return {k: config[k] for k in VARIANT_HPARAMS.get(config['variant'], ()) + TERM_OPTIONS if k in config}
@@ -45,7 +47,7 @@ def _labels(records:list)->list:
 
 def summarize(records:list, # Run records, as `run_experiment` writes them
              )->pd.DataFrame: # One row per variant (and setting of it), accuracies as fractions
-    "Per variant: top-1 (and top-5) mean and std, paired difference to CE with its 95% interval, wall time per run."
+    "Per variant: top-1 (and top-5) mean and std, paired difference to CE with its 95% interval and t-test p, wall time per run."
     feat = lambda r, k: (r.get('features') or {}).get(k, math.nan)
     runs = pd.DataFrame([dict(variant=l, seed=r['seed'], top1=r['final']['accuracy'],
                               top5=r['final'].get('top5', math.nan), wall=r['wall_time_s'],
@@ -63,9 +65,9 @@ def summarize(records:list, # Run records, as `run_experiment` writes them
                    probe_mean=g.probe.mean())
         if len(ce) and v != 'ce':
             d = (g.set_index('seed').top1 - ce).dropna().to_numpy()
-            row.update(zip(('delta_mean', 'delta_lo', 'delta_hi'), _paired(d)), n_pairs=len(d), wins=int((d > 0).sum()))
+            row.update(zip(('delta_mean', 'delta_lo', 'delta_hi', 'delta_p'), _paired(d)), n_pairs=len(d), wins=int((d > 0).sum()))
             db = (g.set_index('seed').bacc - ce_bacc).dropna().to_numpy()
-            row.update(zip(('bacc_delta_mean', 'bacc_delta_lo', 'bacc_delta_hi'), _paired(db)))
+            row.update(zip(('bacc_delta_mean', 'bacc_delta_lo', 'bacc_delta_hi', 'bacc_delta_p'), _paired(db)))
             pairs = [s for s in g.seed if (v, s) in correct and ('ce', s) in correct
                      and correct[(v, s)].shape == correct[('ce', s)].shape]
             if pairs:
@@ -117,10 +119,10 @@ def results_markdown(tab:pd.DataFrame, # The output of `summarize`
 # %% ../nbs/04f_stats.ipynb #s018
 def holm_adjust(ps:list, # p-values of several hypotheses
                )->list: # Their Holm-adjusted p-values, in the same order
-    "Holm's step-down adjusted p-values of `ps`, in their order."
-    order = sorted(range(len(ps)), key=lambda i: ps[i])
+    "Holm's step-down adjusted p-values of `ps`, in their order; a NaN (a comparison that could not be made) stays NaN and is not a test."
+    order = sorted((i for i, p in enumerate(ps) if not math.isnan(p)), key=lambda i: ps[i])
     adj, running = [math.nan] * len(ps), 0.
     for rank, i in enumerate(order):
-        running = max(running, min(1., (len(ps) - rank) * ps[i]))
+        running = max(running, min(1., (len(order) - rank) * ps[i]))
         adj[i] = running
     return adj

@@ -133,13 +133,13 @@ def test_fashion_mnist_gpu_sh_paper_on_cifar100(tmp_path):
     data = write_cifar100(tmp_path/'data', n_train=200, n_test=50) # --smoke keeps 2%: 4 training and 1 test image per class
     out = tmp_path/'gpu_paper'
     text = smoke(tmp_path, 'fashion_mnist_gpu.sh', data, out, timeout=900) # three processes, each loading torch and fastai
-    assert 'Estimate:' in text and 'recipe' in text
+    assert 'Estimate:' in text and 'diagnostics:' in text
     check_run_files(out, 2)
     runs = [json.loads(f.read_text()) for f in out.glob('*.json')]
     assert sorted(r['config']['variant'] for r in runs) == ['ce', 'ce+gini+kl']
     assert all(r['config']['recipe'] == 'paper' and r['config']['dataset'] == 'cifar100' and r['config']['bf16'] and
                r['config']['channels_last'] for r in runs)
-    assert (out/'results.md').exists()
+    assert (out/'results.md').exists() and (out/'diagnostics.md').exists()
 
 
 def test_ls_study(tmp_path):

@@ -8,7 +8,7 @@ import pandas as pd
 from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'benchmarks'))
-from paired_design import p_text, seed_p, run_calls
+from paired_design import p_text, run_calls
 from gini_loss.stats import holm_adjust as holm
 
 
@@ -26,15 +26,6 @@ def test_holm():
     assert close(holm([.01, .04, .03, .005]), [.03, .06, .06, .02])
     assert close(holm([math.nan, .02, .5]), [math.nan, .04, .5]) # NaN is not a test: m = 2
     assert close(holm([.6, .7]), [1., 1.]) and holm([]) == []
-
-
-def test_seed_p():
-    "The p read back from a row's 95% interval is the paired t-test's p of the same differences."
-    d = np.array([.01, .02, -.005, .015, .003])
-    half = stats.t.ppf(.975, len(d) - 1) * d.std(ddof=1) / math.sqrt(len(d))
-    row = dict(delta_mean=d.mean(), delta_lo=d.mean() - half, delta_hi=d.mean() + half, n_pairs=len(d))
-    assert math.isclose(seed_p(row), stats.ttest_1samp(d, 0).pvalue, rel_tol=1e-9)
-    assert math.isnan(seed_p(dict(delta_mean=.01, delta_lo=math.nan, delta_hi=math.nan, n_pairs=1)))
 
 
 def fake_runs(monkeypatch, meanwhile:dict):
