@@ -34,21 +34,54 @@ def _is_member(attr):
     return callable(attr) and not inspect.isclass(attr)
 
 
+def _class_doc(cls):
+    "The docstring class `cls` defines, `None` for the signature a dataclass or a named tuple without one gets, `Name(a, b)`."
+    doc = cls.__dict__.get('__doc__')
+    if doc and (dataclasses.is_dataclass(cls) or issubclass(cls, tuple)) and re.fullmatch(rf'{re.escape(cls.__name__)}\(.*\)', doc.strip(), re.DOTALL): return None
+    return doc
+
+
+def _docstring(obj):
+    "The docstring `obj` shows, `None` for a class's generated one or for the one another callable takes from its type."
+    if isinstance(obj, (staticmethod, classmethod)): obj = obj.__func__
+    if isinstance(obj, property): return obj.fget.__doc__ if obj.fget else obj.__doc__
+    if inspect.isclass(obj): return _class_doc(obj)
+    if inspect.isfunction(obj) or inspect.ismethod(obj) or inspect.isbuiltin(obj): return obj.__doc__
+    # Any other callable (a `functools.partial`, a plum or fastcore dispatcher, an instance with `__call__`): its docstring
+    # is its own only if it differs from its type's.
+    doc = getattr(obj, '__doc__', None)
+    return None if doc == type(obj).__doc__ else doc
+
+
 def own_doc(obj):
     "The docstring `obj` has of its own, or `None` when it has none or only an inherited or generated one."
-    if isinstance(obj, (staticmethod, classmethod)): obj = obj.__func__
-    if isinstance(obj, property): doc = obj.fget.__doc__ if obj.fget else obj.__doc__
-    elif inspect.isclass(obj):
-        doc = obj.__dict__.get('__doc__')
-        # A dataclass or a named tuple without a docstring gets its signature as one, `Name(a, b)`.
-        if doc and (dataclasses.is_dataclass(obj) or issubclass(obj, tuple)) and re.fullmatch(rf'{re.escape(obj.__name__)}\(.*\)', doc.strip(), re.DOTALL): doc = None
-    elif inspect.isfunction(obj) or inspect.ismethod(obj) or inspect.isbuiltin(obj): doc = obj.__doc__
-    else:
-        # Any other callable (a `functools.partial`, a plum or fastcore dispatcher, an instance with `__call__`): its docstring
-        # is its own only if it differs from its type's.
-        doc = getattr(obj, '__doc__', None)
-        if doc == type(obj).__doc__: doc = None
+    doc = _docstring(obj)
     return doc if doc and doc.strip() and doc.strip() != INHERITED else None
+
+
+def _members(cls, qual, modname):
+    "The public methods and properties class `cls` (named `qual`) defines, `{qualified name: (module name, attribute)}`."
+    return {f'{qual}.{k}': (modname, attr) for k, attr in vars(cls).items() if not k.startswith('_') and _is_member(attr)}
+
+
+def _static_attr(obj, parts):
+    "The attribute at the dotted path `parts` below `obj`, looked up without running descriptors; `None` if missing."
+    for p in parts: obj = inspect.getattr_static(obj, p, None) if obj is not None else None
+    return obj
+
+
+def _module_symbols(mod):
+    "`public_symbols` of one module's `__all__`: its callables, with the public members of the package's classes; its constants."
+    names = getattr(mod, '__all__', None)
+    assert names is not None, f'{mod.__name__} has no __all__'
+    syms, consts = {}, {}
+    for name in names:
+        obj = getattr(mod, name)
+        qual = f'{mod.__name__}.{name}'
+        if not callable(obj): consts[qual] = mod.__name__, obj
+        else: syms[qual] = mod.__name__, obj
+        if inspect.isclass(obj) and _ours(obj): syms.update(_members(obj, qual, mod.__name__))
+    return syms, consts
 
 
 def public_symbols():
@@ -57,24 +90,13 @@ def public_symbols():
     from gini_loss._modidx import d
     syms, consts = {}, {}
     for mod in _modules():
-        names = getattr(mod, '__all__', None)
-        assert names is not None, f'{mod.__name__} has no __all__'
-        for name in names:
-            obj = getattr(mod, name)
-            qual = f'{mod.__name__}.{name}'
-            if not callable(obj): consts[qual] = mod.__name__, obj
-            else: syms[qual] = mod.__name__, obj
-            if inspect.isclass(obj) and _ours(obj):
-                for k, attr in vars(obj).items():
-                    if not k.startswith('_') and _is_member(attr): syms[f'{qual}.{k}'] = mod.__name__, attr
-    for modname, entries in d['syms'].items():
-        mod = importlib.import_module(modname)
-        for full in entries:
-            parts = full[len(modname) + 1:].split('.')
-            if any(p.startswith('_') for p in parts) or full in syms: continue
-            obj = mod
-            for p in parts: obj = inspect.getattr_static(obj, p, None) if obj is not None else None
-            syms[full] = modname, obj
+        mod_syms, mod_consts = _module_symbols(mod)
+        syms.update(mod_syms)
+        consts.update(mod_consts)
+    for modname, full in [(modname, full) for modname, entries in d['syms'].items() for full in entries]:
+        parts = full[len(modname) + 1:].split('.')
+        if any(p.startswith('_') for p in parts) or full in syms: continue
+        syms[full] = modname, _static_attr(importlib.import_module(modname), parts)
     return syms, consts
 
 
@@ -107,10 +129,9 @@ class _PageParts(HTMLParser):
         self.entry_ids, self.prose, self._divs = set(), [], []
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == 'div':
-            classes = (attrs.get('class') or '').split()
-            self._divs.append('entry' if 'doc-entry' in classes else 'prose' if 'text_cell_render' in classes else '')
-        elif re.fullmatch(r'h[1-6]', tag) and attrs.get('id') and 'entry' in self._divs: self.entry_ids.add(attrs['id'])
+        classes = (attrs.get('class') or '').split()
+        if tag == 'div': self._divs.append('entry' if 'doc-entry' in classes else 'prose' if 'text_cell_render' in classes else '')
+        if re.fullmatch(r'h[1-6]', tag) and attrs.get('id') and 'entry' in self._divs: self.entry_ids.add(attrs['id'])
     def handle_endtag(self, tag):
         if tag == 'div' and self._divs: self._divs.pop()
     def handle_data(self, data):
@@ -123,16 +144,19 @@ def _module_page(mod):
     return page_path(m.group(1)) if m else None
 
 
+def _page_parts(f):
+    "The `_PageParts` of the HTML file `f`, empty when there is no such file."
+    p = _PageParts()
+    if f.exists(): p.feed(f.read_text())
+    return p
+
+
 def test_every_public_name_has_its_own_entry(docs_site):
     from gini_loss._modidx import d
     docs, _ = docs_site
     pages = {}
     def parts(page):
-        if page not in pages:
-            p = _PageParts()
-            f = docs/page
-            if f.exists(): p.feed(f.read_text())
-            pages[page] = p
+        if page not in pages: pages[page] = _page_parts(docs/page)
         return pages[page]
     urls = {full: url for entries in d['syms'].values() for full, (url, _) in entries.items()}
     syms, consts = public_symbols()

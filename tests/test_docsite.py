@@ -169,19 +169,21 @@ def test_pages_load_without_console_errors(visits):
         assert not seen['errors'], f'console errors on {page}: {seen["errors"]}'
 
 
+def _link_fault(link):
+    "Why the link `link` into the served site leads nowhere (`HTTP 404`, `no #id there`), `None` if it resolves."
+    url, _, frag = link.partition('#')
+    status, body = _fetch(url)
+    if status != 200: return f'HTTP {status}'
+    if not frag: return None
+    parser = _Ids()
+    parser.feed(body.decode('utf-8', 'replace'))
+    return None if urllib.parse.unquote(frag) in parser.ids else f'no #{frag} there'
+
+
 def test_internal_links_and_anchors_resolve(site, visits):
     base = site[0]
-    broken = []
-    for page, seen in visits.items():
-        for link in seen['links']:
-            if not link.startswith(base): continue
-            url, _, frag = link.partition('#')
-            status, body = _fetch(url)
-            if status != 200: broken.append(f'{page}: {link} -> HTTP {status}')
-            elif frag:
-                parser = _Ids()
-                parser.feed(body.decode('utf-8', 'replace'))
-                if urllib.parse.unquote(frag) not in parser.ids: broken.append(f'{page}: {link} -> no #{frag} there')
+    links = [(page, link) for page, seen in visits.items() for link in seen['links'] if link.startswith(base)]
+    broken = [f'{page}: {link} -> {fault}' for page, link in links if (fault := _link_fault(link))]
     assert not broken, 'broken internal links:\n' + '\n'.join(sorted(set(broken)))
 
 
@@ -218,18 +220,18 @@ def _public(sym):
     return not any(part.startswith('_') for part in sym.split('.'))
 
 
+def _has_api_entry(url, visits):
+    "Whether the page and anchor of `url` hold an API entry in the browser's `visits`: the anchor's own, or for a method its class's."
+    page, _, anchor = url.partition('#')
+    entries = visits.get(page, {}).get('api', [])
+    return anchor in entries or ('.' in anchor and anchor.split('.')[0] in entries)
+
+
 def test_every_public_symbol_has_an_api_entry(visits):
     "Each public function and class of the package has a `show_doc` entry on the page `_modidx.py` links it to; a method, its own or its class's."
     from gini_loss._modidx import d
-    missing = []
-    for mod, syms in d['syms'].items():
-        for full, (url, _) in syms.items():
-            sym = full[len(mod) + 1:]
-            if not _public(sym): continue
-            page, _, anchor = url.partition('#')
-            entries = visits.get(page, {}).get('api', [])
-            owner = anchor.split('.')[0]
-            if anchor not in entries and not ('.' in anchor and owner in entries): missing.append(f'{full} (expected at {url})')
+    missing = [f'{full} (expected at {url})' for mod, syms in d['syms'].items() for full, (url, _) in syms.items()
+               if _public(full[len(mod) + 1:]) and not _has_api_entry(url, visits)]
     assert not missing, 'symbols without an API entry:\n' + '\n'.join(missing)
 
 

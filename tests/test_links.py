@@ -39,19 +39,20 @@ def github_anchors(md:str)->set:
     heads = re.findall(r'^#{1,6}\s+(.+?)\s*#*\s*$', _re_fence.sub('', md), re.MULTILINE)
     return {re.sub(r'[^\w\- ]', '', re.sub(r'[`*_]', '', h).lower()).replace(' ', '-') for h in heads}
 
+def _md_link_fault(url:str, md_file:Path, root:Path)->str:
+    "Why the link `url` of `md_file` (in the repository `root`) leads nowhere, `None` if it leads somewhere."
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme or parts.netloc: return None if known(url) else 'not a known address'
+    target = (md_file.parent/urllib.parse.unquote(parts.path)).resolve() if parts.path else md_file
+    if not target.is_relative_to(root.resolve()) or not target.exists(): return 'no such file in the repository'
+    if parts.fragment and target.suffix != '.md': return f'GitHub shows no anchors in a {target.suffix} file'
+    if parts.fragment and parts.fragment not in github_anchors(target.read_text()): return 'no such heading'
+    return None
+
 def broken_md_links(md_file:Path, root:Path)->list:
     "The links of `md_file` (in the repository `root`) that lead nowhere: external ones not `KNOWN`, files or anchors missing."
-    broken = []
-    for url in md_links(md_file.read_text()):
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme or parts.netloc:
-            if not known(url): broken.append(f'{url}: not a known address')
-            continue
-        target = (md_file.parent/urllib.parse.unquote(parts.path)).resolve() if parts.path else md_file
-        if not target.is_relative_to(root.resolve()) or not target.exists(): broken.append(f'{url}: no such file in the repository')
-        elif parts.fragment and target.suffix != '.md': broken.append(f'{url}: GitHub shows no anchors in a {target.suffix} file')
-        elif parts.fragment and parts.fragment not in github_anchors(target.read_text()): broken.append(f'{url}: no such heading')
-    return broken
+    faults = ((url, _md_link_fault(url, md_file, root)) for url in md_links(md_file.read_text()))
+    return [f'{url}: {fault}' for url, fault in faults if fault]
 
 
 # ## Links in the built site
@@ -71,19 +72,20 @@ def parse_page(path:Path)->_Page:
     page.feed(path.read_text(errors='replace'))
     return page
 
+def _site_link_fault(url:str, site:Path, page:str)->str:
+    "Why the link `url` of `page` (relative to the site folder `site`) leads nowhere, `None` if it leads somewhere."
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme == 'data': return None
+    if parts.scheme or parts.netloc: return None if known(url) else 'not a known address'
+    target = ((site/page).parent/urllib.parse.unquote(parts.path) if parts.path else site/page).resolve()
+    if not target.is_relative_to(site.resolve()) or not target.is_file(): return 'no such file in the site'
+    if parts.fragment and urllib.parse.unquote(parts.fragment) not in parse_page(target).ids: return 'no such id'
+    return None
+
 def broken_site_links(site:Path, page:str)->list:
     "The links of `page` (relative to the site folder `site`) that lead nowhere: external ones not `KNOWN`, files or ids missing."
-    broken = []
-    for url in parse_page(site/page).links:
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme == 'data': continue
-        if parts.scheme or parts.netloc:
-            if not known(url): broken.append(f'{url}: not a known address')
-            continue
-        target = ((site/page).parent/urllib.parse.unquote(parts.path) if parts.path else site/page).resolve()
-        if not target.is_relative_to(site.resolve()) or not target.is_file(): broken.append(f'{url}: no such file in the site')
-        elif parts.fragment and urllib.parse.unquote(parts.fragment) not in parse_page(target).ids: broken.append(f'{url}: no such id')
-    return broken
+    faults = ((url, _site_link_fault(url, site, page)) for url in parse_page(site/page).links)
+    return [f'{url}: {fault}' for url, fault in faults if fault]
 
 def site_pages(site:Path)->list:
     "The HTML pages of the site in `site`, relative to it (MathJax's own files and the test artifacts left out)."

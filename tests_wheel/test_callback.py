@@ -73,3 +73,20 @@ def test_export_of_a_folder_learner(tmp_path):
         loaded = load_learner(tmp_path/'folder.pkl')
     img = tmp_path/'valid'/'light'/'0.png'
     with loaded.no_bar(), learn.no_bar(): assert loaded.predict(img)[0] == learn.predict(img)[0]
+
+
+def test_fit_is_told_from_inference_at_this_fastai(digits_dls):
+    """fastai 2.8 runs `before_fit`/`after_fit` for `validate`, `get_preds` and `predict` too, and says nowhere in public whether a
+    fit is running: the callback reads it in one compatibility function, `_fit_events`, checked here at this end's fastai."""
+    from fastai.callback.core import Callback
+    from gini_loss.callback import _fit_events
+    class Spy(Callback):
+        def before_fit(self): self.seen = []
+        def after_batch(self): self.seen.append('fit' in _fit_events(self.learn))
+    torch.manual_seed(0)
+    learn = Learner(digits_dls, small_cnn(digits_dls.c), loss_func=CrossEntropyLossFlat(), cbs=Spy())
+    with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-3)
+    assert learn.spy.seen and all(learn.spy.seen)                                  # every batch of a fit, training and validation
+    for infer in (learn.validate, learn.get_preds):
+        with learn.no_bar(): infer()
+        assert learn.spy.seen and not any(learn.spy.seen), infer.__name__           # no batch of an inference call

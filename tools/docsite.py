@@ -166,16 +166,18 @@ def cell_options(source:str, # Source of a code cell
 # `output: false` the outputs, and the Markdown output of an `output: asis` cell becomes part of the page's text, so that a
 # `show_doc` heading is a real heading with an anchor. Each `show_doc` entry (the output of a cell with a line that starts with
 # `show_doc(`) is marked `doc_entry`, for the page to frame it and for the tests to find it.
+def _asis_text(output):
+    "The text an output of an `output: asis` cell stands for: its Markdown, HTML, stream text or plain text, the first it has, else `None`."
+    data = output.get('data', {})
+    if 'text/markdown' in data: return data['text/markdown']
+    if 'text/html' in data: return data['text/html']
+    if output.get('output_type') == 'stream': return output['text']
+    return data.get('text/plain')
+
 def _asis_markdown(cell):
     "The outputs of an `output: asis` cell as the Markdown they stand for."
-    parts = []
-    for o in cell.get('outputs', []):
-        data = o.get('data', {})
-        if 'text/markdown' in data: parts.append(data['text/markdown'])
-        elif 'text/html' in data: parts.append(data['text/html'])
-        elif o.get('output_type') == 'stream': parts.append(o['text'])
-        elif 'text/plain' in data: parts.append(data['text/plain'])
-    return '\n\n'.join(''.join(p) for p in parts)
+    texts = (_asis_text(o) for o in cell.get('outputs', []))
+    return '\n\n'.join(''.join(t) for t in texts if t is not None)
 
 _re_show_doc = re.compile(r'^show_doc\(', re.MULTILINE)
 
@@ -209,11 +211,9 @@ _re_div = re.compile(r'^:{3,}\s*(?:\{([^}]*)\}|([\w-]+))?\s*$')
 
 def _html_attrs(attrs):
     "Pandoc attributes `{.cls #id k=v}` as HTML attributes."
-    classes, res = [], []
-    for cls, id_, k, v in _re_attr.findall(attrs):
-        if cls: classes.append(cls)
-        elif id_: res.append(f'id="{id_}"')
-        elif k: res.append(f'{k}="{html.escape(v.strip(chr(34)))}"')
+    found = _re_attr.findall(attrs)
+    classes = [cls for cls, *_ in found if cls]
+    res = [f'id="{id_}"' if id_ else f'{k}="{html.escape(v.strip(chr(34)))}"' for cls, id_, k, v in found if not cls and (id_ or k)]
     return ' '.join(([f'class="{" ".join(classes)}"'] if classes else []) + res)
 
 def _div(m):
@@ -251,14 +251,17 @@ class _HeadingRenderer(IPythonRenderer):
     def __init__(self, page, doc_entry=False, **kwargs):
         super().__init__(escape=False, **kwargs)
         self.page, self.doc_entry = page, doc_entry
+    def _unique(self, hid):
+        "`hid`, numbered `-1`, `-2` when the page already has it, or when an API entry of the page will take it."
+        ids = self.page.ids
+        if hid in self.page.api_ids: ids.setdefault(hid, 1)
+        n = ids.get(hid, 0)
+        ids[hid] = n + 1
+        return f'{hid}-{n}' if n else hid
     def heading(self, text, level, **attrs):
-        hid, ids, api = anchor_id(text), self.page.ids, self.page.api_ids
+        hid, api = anchor_id(text), self.page.api_ids
         if self.doc_entry and hid in api: api.discard(hid)
-        else:
-            if hid in api: ids.setdefault(hid, 1)
-            n = ids.get(hid, 0)
-            ids[hid] = n + 1
-            if n: hid = f'{hid}-{n}'
+        else: hid = self._unique(hid)
         if level in (2, 3): self.page.toc.append((level, hid, re.sub(r'<[^>]+>', '', text)))
         return f'<h{level} id="{hid}" class="anchored">{text}<a class="anchor-link" href="#{hid}" aria-label="Link to this heading">#</a></h{level}>\n'
 
@@ -325,6 +328,12 @@ def _in_site(url, site_url):
     path, _, frag = url[len(site_url):].lstrip('/').partition('#')
     return path or 'index.html', frag
 
+def _in_repo(url, page, src_dir, nbs):
+    "`(site path, anchor)` of a relative link `url` on `page` to a file of the repository, else `None`."
+    path, _, frag = url.partition('#')
+    target = site_path(posixpath.join(src_dir or posixpath.join(nbs, posixpath.dirname(page)), path), nbs)
+    return (target, frag) if path and target is not None else None
+
 def local_url(url:str, # A link target found on a page
               page:str, # That page's path relative to the site root, e.g. `core.html`
               site_url:str=None, # Where nbdev's symbol links start (`link_settings`); `None` if they are relative
@@ -332,12 +341,10 @@ def local_url(url:str, # A link target found on a page
               nbs:str='nbs', # The notebooks folder, relative to the repository root
              )->str: # The link target, relative to the page when it points into the site or the repository
     "Make `url` relative to `page` when it points to the site itself, to a notebook, or to a file of the repository."
-    if _in_site(url, site_url): target, frag = _in_site(url, site_url)
-    elif re.match(r'^[a-zA-Z][\w+.-]*:|^#|^/', url): return url
-    else:
-        path, _, frag = url.partition('#')
-        target = site_path(posixpath.join(src_dir or posixpath.join(nbs, posixpath.dirname(page)), path), nbs)
-        if not path or target is None: return url
+    absolute = re.match(r'^[a-zA-Z][\w+.-]*:|^#|^/', url)
+    found = _in_site(url, site_url) or (None if absolute else _in_repo(url, page, src_dir, nbs))
+    if found is None: return url
+    target, frag = found
     return posixpath.relpath(target, posixpath.dirname(page) or '.') + (f'#{frag}' if frag else '')
 
 
@@ -560,13 +567,13 @@ def _assets(nbs):
 
 def _copy_linked(dest, root, pages):
     "Copy into `dest` the files of the repository at `root` that `pages` link to and the site lacks, at their own path."
-    for p in pages:
-        for url in re.findall(r'\b(?:href|src)="([^"#:]+)[#"]', p['body']):  # relative links only
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(p['page']), html.unescape(url)))
-            src = (root/target).resolve()
-            if target.startswith(('../', '/')) or (dest/target).exists() or not src.is_file() or not src.is_relative_to(root): continue
-            (dest/target).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest/target)
+    targets = [posixpath.normpath(posixpath.join(posixpath.dirname(p['page']), html.unescape(url)))
+               for p in pages for url in re.findall(r'\b(?:href|src)="([^"#:]+)[#"]', p['body'])]  # relative links only
+    for target in targets:
+        src = (root/target).resolve()
+        if target.startswith(('../', '/')) or (dest/target).exists() or not src.is_file() or not src.is_relative_to(root): continue
+        (dest/target).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dest/target)
 
 def _write_page(dest, p, pages, title, repo_url, css):
     "Write page `p` (from `render_page`) and its figures under `dest`, in the site called `title`."
@@ -639,6 +646,14 @@ def _skip_or_clear(cell, skip_flags):
     cell['outputs'] = []
     return False
 
+def _executed(f, skip_flags):
+    "Notebook `f` run in its folder, the cells `_skip` skips left as they are; a failing cell raises its traceback."
+    nb, shell = read_nb(f), CaptureShell(f)
+    with working_directory(f.parent):
+        try: shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip_or_clear(c, skip_flags))
+        except Exception as e: raise RuntimeError(shell.prettytb(fname=f)) from e
+    return nb
+
 def run_notebooks(path:str=None, # A notebook, or a folder of notebooks (settings.ini `nbs_path` if `None`)
                   flags:str='', # Space separated `tst_flags` whose cells should run too
                  )->list: # The notebooks executed
@@ -648,10 +663,7 @@ def run_notebooks(path:str=None, # A notebook, or a folder of notebooks (setting
     files = [path] if path.is_file() else sorted(nbglob(path, as_path=True))
     skip_flags = set(cfg.tst_flags.split()) - set(flags.split())
     for f in files:
-        nb, shell = read_nb(f), CaptureShell(f)
-        with working_directory(f.parent):
-            try: shell.run_all(nb, exc_stop=True, preproc=lambda c: _skip_or_clear(c, skip_flags))
-            except Exception as e: raise RuntimeError(shell.prettytb(fname=f)) from e
+        nb = _executed(f, skip_flags)
         for cell in nb.cells: cell['outputs'] = [o for o in cell.get('outputs', []) if not _progress_text(o)]
         write_nb(nb, f)
         nbdev_clean.__wrapped__(fname=str(f))
@@ -691,6 +703,13 @@ def _map_links(md, fn):
     sub = lambda m: m.group(1) + fn(m.group(2)) if m.group(1) else m.group(3) + fn(m.group(4))
     return ''.join(part if i % 2 else _re_md_target.sub(sub, part) for i, part in enumerate(_re_code.split(md)))
 
+def _gfm_output(output, link):
+    "One output as Quarto's `gfm` writes it: Markdown or HTML as it is, `link` applied to its links; text indented as code."
+    data = output.get('data', {})
+    if 'text/markdown' in data or 'text/html' in data: return _map_links((data.get('text/markdown') or data['text/html']).strip(), link)
+    text = output.get('text') or data.get('text/plain', '')
+    return '\n'.join('    ' + l for l in text.rstrip().splitlines())
+
 def _gfm(nb, link=lambda url: url):
     "A processed notebook as GitHub Markdown, the way Quarto's `gfm` output writes a README, `link` applied to its links."
     fm = _front_matter(nb)
@@ -699,12 +718,7 @@ def _gfm(nb, link=lambda url: url):
         if cell.cell_type == 'markdown': parts.append(_map_links(cell.source.strip(), link))
         if cell.cell_type != 'code': continue
         if not cell.metadata.get('transient', {}).get('remove_source'): parts.append(f"```python\n{cell.source.strip()}\n```")
-        for o in cell.outputs:
-            data = o.get('data', {})
-            if 'text/markdown' in data or 'text/html' in data: parts.append(_map_links((data.get('text/markdown') or data['text/html']).strip(), link))
-            else:
-                text = o.get('text') or data.get('text/plain', '')
-                parts.append('\n'.join('    ' + l for l in text.rstrip().splitlines()))
+        parts += [_gfm_output(o, link) for o in cell.outputs]
     return '\n\n'.join(p for p in parts if p.strip()) + '\n'
 
 def readme_md(nbs:str=None, # Notebooks folder (settings.ini `nbs_path` if `None`)
