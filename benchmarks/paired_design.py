@@ -10,6 +10,8 @@ from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
+from gini_loss.stats import format_p
+
 
 def machine(device=None)->str:
     "The machine in words: CPU model, cores, load average now."
@@ -121,9 +123,9 @@ def interval(row, key='delta')->str:
 
 
 def p_text(p:float, name:str='p')->str:
-    "A p-value as the pages write it: 'p = 0.012', or 'p < 1e-300' below what a float holds (computed as 0); `name=''`: the value alone."
-    if p < 1e-300: return f'{name} < 1e-300'.strip()
-    return f'{name} = {p:.2g}' if name else f'{p:.2g}'
+    "A p-value as the pages write it (`gini_loss.stats.format_p`), after its name: 'p = 0.012', 'p < 1e-300'; `name=''`: the value alone."
+    value = format_p(p)
+    return value if not name else f'{name} {value}' if value.startswith('<') else f'{name} = {value}'
 
 
 def chance_line(n_tests:int, alpha:float=.05)->str:

@@ -398,6 +398,7 @@ d = { 'settings': {'branch': 'main', 'doc_baseurl': '/gini_loss', 'doc_host': ''
                                  'gini_loss.stats._labels': ('stats.html#_labels', 'gini_loss/stats.py'),
                                  'gini_loss.stats._paired': ('stats.html#_paired', 'gini_loss/stats.py'),
                                  'gini_loss.stats._pct': ('stats.html#_pct', 'gini_loss/stats.py'),
+                                 'gini_loss.stats.format_p': ('stats.html#format_p', 'gini_loss/stats.py'),
                                  'gini_loss.stats.holm_adjust': ('stats.html#holm_adjust', 'gini_loss/stats.py'),
                                  'gini_loss.stats.mcnemar_test': ('stats.html#mcnemar_test', 'gini_loss/stats.py'),
                                  'gini_loss.stats.results_markdown': ('stats.html#results_markdown', 'gini_loss/stats.py'),
