@@ -22,6 +22,10 @@ def _list_of(conv, name:str):
             raise argparse.ArgumentTypeError(f"{name} must be a comma-separated list, got {s!r}") from None
     return parse
 
+class _OneLineParser(argparse.ArgumentParser):
+    "argparse, except that a bad argument ends the command with one line, as `refuse` does (the usage stays in --help)."
+    def error(self, message): refuse(self.prog, message)
+
 def cli_parser(func, # The function whose parameters are the options
                prog:str, # The command's name
                skip:tuple=(), # Parameters that are no option
@@ -31,7 +35,7 @@ def cli_parser(func, # The function whose parameters are the options
               )->argparse.ArgumentParser:
     "A parser with one option per parameter of `func`: its name, default and documented help."
     docs, extra = docments(func), extra or {}
-    p = argparse.ArgumentParser(prog=prog, description=description or inspect.getdoc(func))
+    p = _OneLineParser(prog=prog, description=description or inspect.getdoc(func))
     for name, prm in inspect.signature(func).parameters.items():
         if name in skip or prm.kind in (prm.VAR_POSITIONAL, prm.VAR_KEYWORD): continue
         d, anno = prm.default, prm.annotation
